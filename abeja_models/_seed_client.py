@@ -1,0 +1,67 @@
+"""What the two seed-compatible ``APIClient`` classes share: construction and dict results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Callable, Optional
+
+from ._config import Credentials, credentials_from, credentials_from_dict, resolve_settings
+from ._transport import Transport, decode_json
+from .errors import InvalidResponseError, ValidationError
+from .models._requests import ApiRequest
+
+
+class SeedClient:
+    """Base of the low-level clients: the platform SDK's constructor, this SDK's transport."""
+
+    def __init__(
+        self,
+        credential: Optional[Mapping[str, str]] = None,
+        timeout: Optional[float] = None,
+        max_retry_count: Optional[int] = None,
+        *,
+        base_url: Optional[str] = None,
+        transport: Optional[Transport] = None,
+    ) -> None:
+        if transport is None:
+            transport = Transport(
+                resolve_settings(
+                    base_url=base_url,
+                    credentials=_credentials(credential),
+                    timeout=timeout,
+                    max_retries=max_retry_count,
+                )
+            )
+        self._transport = transport
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._transport.close()
+
+    def __repr__(self) -> str:
+        settings = self._transport.settings
+        return f"<{type(self).__name__} {settings.base_url} credentials={settings.credentials!r}>"
+
+    def _call(
+        self, request: ApiRequest, normalize: Callable[[Any], Any] = lambda data: data
+    ) -> dict[str, Any]:
+        url, content = self._transport.send(request)
+        return _as_dict(normalize(decode_json(content, url)), url)
+
+
+def _credentials(credential: Optional[Mapping[str, str]]) -> Optional[Credentials]:
+    if credential is None:
+        return credentials_from()
+    if not isinstance(credential, Mapping):
+        raise ValidationError(
+            "credential", "a dict such as {'auth_token': ...}, or None", type(credential)
+        )
+    return credentials_from_dict(credential)
+
+
+def _as_dict(data: Any, url: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise InvalidResponseError(
+            200, "invalid_response", f"expected a JSON object, got {type(data).__name__}", url=url
+        )
+    return data

@@ -1,0 +1,181 @@
+"""The exceptions raised by abeja-models.
+
+Every exception derives from :class:`AbejaError`, so ``except AbejaError`` catches
+everything this SDK raises on purpose::
+
+    AbejaError
+    ├── ValidationError            bad argument, raised before anything is sent (also a ValueError)
+    ├── UnboundModelError          an action was called on a model that has no client
+    ├── WaitTimeoutError           wait_until() ran out of time (also a TimeoutError)
+    ├── APIConnectionError         no usable answer: refused, reset, dropped
+    │   └── APITimeoutError        connect/read timeout or the call's deadline ran out
+    └── APIError                   the server answered with an error (status_code, error, ...)
+        ├── BadRequest 400, Unauthorized 401, Forbidden 403, NotFound 404,
+        │   Conflict 409, TooManyRequests 429, InternalServerError 5xx
+        └── InvalidResponseError   a 2xx answer whose body is not the JSON documented
+
+No exception message contains a credential: URLs never carry one, and request
+headers are never copied into an exception.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AbejaError",
+    "BadRequest",
+    "Conflict",
+    "Forbidden",
+    "InternalServerError",
+    "InvalidResponseError",
+    "NotFound",
+    "TooManyRequests",
+    "Unauthorized",
+    "UnboundModelError",
+    "ValidationError",
+    "WaitTimeoutError",
+    "error_class_for_status",
+]
+
+
+class AbejaError(Exception):
+    """Root of every exception raised by abeja-models."""
+
+
+class ValidationError(AbejaError, ValueError):
+    """An argument was rejected before any request was sent.
+
+    Attributes:
+        parameter: the name of the offending parameter, as the caller spelt it.
+        allowed: a short description of what the parameter accepts.
+    """
+
+    def __init__(self, parameter: str, allowed: str, value: object = None) -> None:
+        self.parameter = parameter
+        self.allowed = allowed
+        shown = _short_repr(value)
+        super().__init__(f"invalid {parameter}={shown}: expected {allowed}")
+
+
+class UnboundModelError(AbejaError):
+    """An action (refresh, delete, start, ...) was called on a model built from plain data.
+
+    Models returned by a :class:`~abeja_models.Client` know how to reach the platform;
+    models made with ``Trigger.model_validate(...)`` do not until they are bound.
+    """
+
+
+class WaitTimeoutError(AbejaError, TimeoutError):
+    """``Notebook.wait_until`` did not see the wanted status in time.
+
+    Attributes:
+        last_status: the status seen at the last poll.
+    """
+
+    def __init__(self, message: str, last_status: Optional[str]) -> None:
+        self.last_status = last_status
+        super().__init__(message)
+
+
+class APIConnectionError(AbejaError):
+    """No usable answer came back: the connection was refused, reset or dropped.
+
+    Attributes:
+        method: the HTTP method of the failed call.
+        url: the URL of the failed call (it never carries credentials).
+    """
+
+    def __init__(self, message: str, *, method: str, url: str) -> None:
+        self.method = method
+        self.url = url
+        super().__init__(f"{message} ({method} {url})")
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect or read timeout expired, or the call's total deadline ran out."""
+
+
+class APIError(AbejaError):
+    """The platform answered with an error status.
+
+    Attributes:
+        status_code: the HTTP status.
+        error: the platform's short error code (``"bad_request"``), or the status' reason.
+        error_description: the platform's explanation, as sent.
+        url: the URL of the failed call (it never carries credentials).
+        body: the response body as text, cut to 2,000 characters.
+    """
+
+    def __init__(
+        self,
+        status_code: int,
+        error: str,
+        error_description: str,
+        *,
+        url: str,
+        body: str = "",
+    ) -> None:
+        self.status_code = status_code
+        self.error = error
+        self.error_description = error_description
+        self.url = url
+        self.body = body[:2000]
+        super().__init__(f"{status_code} {error}: {error_description} ({url})")
+
+
+class BadRequest(APIError):
+    """400: the platform rejected the request's parameters."""
+
+
+class Unauthorized(APIError):
+    """401: the credentials are missing or wrong."""
+
+
+class Forbidden(APIError):
+    """403: the credentials do not allow this operation."""
+
+
+class NotFound(APIError):
+    """404: the organization, deployment, trigger or notebook does not exist."""
+
+
+class Conflict(APIError):
+    """409: the resource is not in a state that allows the operation."""
+
+
+class TooManyRequests(APIError):
+    """429: rate limited, and the retries did not get through."""
+
+
+class InternalServerError(APIError):
+    """5xx: the platform (or a gateway in front of it) failed."""
+
+
+class InvalidResponseError(APIError):
+    """A successful status came with a body that is not the JSON the API documents."""
+
+
+_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequest,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    429: TooManyRequests,
+}
+
+
+def error_class_for_status(status_code: int) -> type[APIError]:
+    """Return the exception class that stands for an HTTP error status."""
+    if status_code >= 500:
+        return InternalServerError
+    return _BY_STATUS.get(status_code, APIError)
+
+
+def _short_repr(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,124 @@
+"""``APIClient`` for the Notebook API: the reference document's calls, dict in and dict out."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from .._seed_client import SeedClient
+from ..models import _requests as requests_
+from ..models.notebook import normalize_notebook_list
+from ..models.params import NotebookParams, NotebookType, StartNotebookParams
+
+
+class APIClient(SeedClient):
+    """A low-level client for the Notebook API, call for call like ``abeja.notebook.APIClient``.
+
+    Arguments are validated before anything is sent, answers are the platform's JSON
+    as dicts, and failures raise :mod:`abeja_models.errors` exceptions::
+
+        from abeja_models.notebook import APIClient
+
+        api_client = APIClient()  # credentials from the environment
+        notebook = api_client.create_notebook(
+            "1410000000000", "test_job_definition", "cpu-1", "abeja-inc/all-cpu:19.10", "lab")
+
+    Args:
+        credential: ``{"auth_token": ...}``, ``{"user_id": ..., "personal_access_token": ...}``
+            or ``{"datasource_id": ..., "datasource_secret": ...}``; default: environment.
+        timeout: seconds for connect and read; default ``ABEJA_SDK_CONNECTION_TIMEOUT`` or 30.
+        max_retry_count: extra attempts; default ``ABEJA_SDK_MAX_RETRY_COUNT`` or 5.
+        base_url: the API's URL; default ``ABEJA_API_URL`` or ``https://api.abeja.io``.
+    """
+
+    def create_notebook(
+        self,
+        organization_id: str,
+        job_definition_name: str,
+        instance_type: Optional[str] = None,
+        image: Optional[str] = None,
+        notebook_type: Optional[NotebookType] = None,
+    ) -> dict[str, Any]:
+        """Create a notebook (``instance_type`` like ``cpu-1``, ``notebook_type`` notebook/lab)."""
+        params = NotebookParams.build(
+            instance_type=instance_type, image=image, notebook_type=notebook_type
+        )
+        return self._call(requests_.create_notebook(organization_id, job_definition_name, params))
+
+    def get_notebooks(self, organization_id: str, job_definition_name: str) -> dict[str, Any]:
+        """Get a job definition's notebooks: ``{"total", "offset", "limit", "entries"}``.
+
+        A bare list from the server is given that shape too.
+        """
+        request = requests_.list_notebooks(organization_id, job_definition_name)
+        return self._call(request, normalize_notebook_list)
+
+    def get_notebook(
+        self, organization_id: str, job_definition_name: str, notebook_id: Optional[str] = None
+    ) -> dict[str, Any]:
+        """Get one notebook as a dict (``notebook_id`` is required despite its default)."""
+        request = requests_.get_notebook(organization_id, job_definition_name, notebook_id)
+        return self._call(request)
+
+    def update_notebook(
+        self,
+        organization_id: str,
+        job_definition_name: str,
+        notebook_id: str,
+        instance_type: Optional[str] = None,
+        image: Optional[str] = None,
+        notebook_type: Optional[NotebookType] = None,
+    ) -> dict[str, Any]:
+        """Change a notebook's instance type, image or notebook type."""
+        params = NotebookParams.build(
+            instance_type=instance_type, image=image, notebook_type=notebook_type
+        )
+        request = requests_.update_notebook(
+            organization_id, job_definition_name, notebook_id, params
+        )
+        return self._call(request)
+
+    def delete_notebook(
+        self, organization_id: str, job_definition_name: str, notebook_id: str
+    ) -> dict[str, Any]:
+        """Delete a notebook: ``{"value": {"message": "<id> deleted"}}``."""
+        request = requests_.delete_notebook(organization_id, job_definition_name, notebook_id)
+        return self._call(request)
+
+    def start_notebook(
+        self,
+        organization_id: str,
+        job_definition_name: str,
+        notebook_id: str,
+        notebook_type: Optional[NotebookType] = None,
+    ) -> dict[str, Any]:
+        """Start a notebook; the platform answers with the notebook or a ``message``."""
+        params = StartNotebookParams.build(notebook_type=notebook_type)
+        request = requests_.start_notebook(
+            organization_id, job_definition_name, notebook_id, params
+        )
+        return self._call(request)
+
+    def stop_notebook(
+        self, organization_id: str, job_definition_name: str, notebook_id: str
+    ) -> dict[str, Any]:
+        """Stop a notebook; the platform answers with the notebook or a ``message``."""
+        request = requests_.stop_notebook(organization_id, job_definition_name, notebook_id)
+        return self._call(request)
+
+    def get_notebook_recent_logs(
+        self,
+        organization_id: str,
+        job_definition_name: str,
+        notebook_id: str,
+        next_forward_token: Optional[str] = None,
+        next_backward_token: Optional[str] = None,
+    ) -> dict[str, Any]:
+        """Get a page of a notebook's log: ``{"events", "next_forward_token", ...}``."""
+        request = requests_.notebook_recent_logs(
+            organization_id,
+            job_definition_name,
+            notebook_id,
+            next_forward_token,
+            next_backward_token,
+        )
+        return self._call(request)

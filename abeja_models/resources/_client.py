@@ -1,0 +1,169 @@
+"""``Client``: credentials and connections, and the way into organizations."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Optional, Union
+
+from .._config import (
+    DEFAULT_POOL_SIZE,
+    Timeout,
+    credentials_from,
+    normalize_timeout,
+    resolve_settings,
+)
+from .._transport import Transport
+from ..errors import ValidationError
+from ..notebook import APIClient as NotebookAPIClient
+from ..triggers import APIClient as TriggerAPIClient
+from ._organization import Organization
+
+_UNSET: object = object()
+
+
+class Client:
+    """The entry point: one client holds the credentials and a pool of connections.
+
+    ::
+
+        from abeja_models import Client
+
+        client = Client()  # ABEJA_API_URL, PLATFORM_AUTH_TOKEN, ... from the environment
+        org = client.organization("1234567890123")
+        for trigger in org.deployment("1111111111111").triggers.list():
+            print(trigger.trigger_id)
+
+    Args:
+        base_url: the API's URL; default ``ABEJA_API_URL`` or ``https://api.abeja.io``.
+            Plain ``http://`` is accepted only for loopback hosts.
+        auth_token: a platform token, sent as ``Authorization: Bearer``.
+        user_id: a user id (``user-`` is prefixed when missing), with
+        personal_access_token: that user's personal access token (HTTP basic).
+        timeout: seconds for connect and for each read, or a ``(connect, read)`` pair;
+            default ``ABEJA_SDK_CONNECTION_TIMEOUT`` or 30.
+        max_retries: extra attempts after a retriable failure; default
+            ``ABEJA_SDK_MAX_RETRY_COUNT`` or 5.
+        deadline: the most seconds one call may take across all its attempts.
+        verify: TLS verification: ``True``, or the path of a CA bundle.
+        pool_size: the most connections kept open at once (threads beyond it wait).
+        backoff_base: the first retry's pause in seconds; it doubles per attempt, with jitter.
+        backoff_max: the longest pause between attempts, ``Retry-After`` aside.
+
+    Without credential arguments, the platform SDK's variables are read:
+    ``PLATFORM_AUTH_TOKEN``, or ``ABEJA_PLATFORM_USER_ID`` with
+    ``ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN``, or ``ABEJA_PLATFORM_DATASOURCE_ID`` with
+    ``ABEJA_PLATFORM_DATASOURCE_SECRET``. No credential ever appears in a repr or message.
+    """
+
+    def __init__(
+        self,
+        base_url: Optional[str] = None,
+        auth_token: Optional[str] = None,
+        user_id: Optional[str] = None,
+        personal_access_token: Optional[str] = None,
+        timeout: Optional[Timeout] = None,
+        max_retries: Optional[int] = None,
+        *,
+        deadline: Optional[float] = None,
+        verify: Union[bool, str] = True,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        backoff_base: float = 0.5,
+        backoff_max: float = 8.0,
+    ) -> None:
+        if (user_id is None) != (personal_access_token is None):
+            raise ValidationError(
+                "user_id/personal_access_token", "both or neither", "only one given"
+            )
+        settings = resolve_settings(
+            base_url=base_url,
+            credentials=credentials_from(
+                auth_token=auth_token, user_id=user_id, personal_access_token=personal_access_token
+            ),
+            timeout=timeout,
+            max_retries=max_retries,
+            deadline=deadline,
+            verify=verify,
+            pool_size=pool_size,
+            backoff_base=backoff_base,
+            backoff_max=backoff_max,
+        )
+        self._transport = Transport(settings)
+
+    @classmethod
+    def _from_transport(cls, transport: Transport) -> Client:
+        client = cls.__new__(cls)
+        client._transport = transport
+        return client
+
+    @property
+    def base_url(self) -> str:
+        """The API's URL this client talks to."""
+        return self._transport.settings.base_url
+
+    def organization(self, organization_id: str) -> Organization:
+        """The organization with this id (no request is sent until you use it)."""
+        return Organization(self._transport, organization_id)
+
+    def with_options(
+        self,
+        *,
+        timeout: Optional[Timeout] = None,
+        max_retries: Optional[int] = None,
+        deadline: Union[float, object, None] = _UNSET,
+    ) -> Client:
+        """A client with other limits that shares this one's credentials and connections.
+
+        Use it for one call or a group of calls::
+
+            client.with_options(deadline=10).organization(org_id).deployment(dep_id) \\
+                .triggers.get(trigger_id)
+
+        ``deadline=None`` removes the deadline; arguments left out keep their value.
+        """
+        settings = self._transport.settings
+        changes: dict[str, object] = {}
+        if timeout is not None:
+            changes["timeout"] = normalize_timeout(timeout)
+        if max_retries is not None:
+            changes["max_retries"] = max_retries
+        if deadline is not _UNSET:
+            changes["deadline"] = deadline
+        checked = resolve_settings(
+            base_url=settings.base_url,
+            credentials=settings.credentials,
+            timeout=changes.get("timeout", settings.timeout),  # type: ignore[arg-type]
+            max_retries=changes.get("max_retries", settings.max_retries),  # type: ignore[arg-type]
+            deadline=changes.get("deadline", settings.deadline),  # type: ignore[arg-type]
+            verify=settings.verify,
+            pool_size=settings.pool_size,
+            backoff_base=settings.backoff_base,
+            backoff_max=settings.backoff_max,
+        )
+        return Client._from_transport(self._transport.derive(checked))
+
+    def triggers_api(self) -> TriggerAPIClient:
+        """The seed-compatible Trigger ``APIClient``, sharing this client's connections."""
+        return TriggerAPIClient(transport=self._transport)
+
+    def notebooks_api(self) -> NotebookAPIClient:
+        """The seed-compatible Notebook ``APIClient``, sharing this client's connections."""
+        return NotebookAPIClient(transport=self._transport)
+
+    def close(self) -> None:
+        """Close the pooled connections (clients made by ``with_options`` share them)."""
+        self._transport.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        settings = self._transport.settings
+        return f"<Client {settings.base_url} credentials={settings.credentials!r}>"

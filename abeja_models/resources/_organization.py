@@ -1,0 +1,58 @@
+"""Organizations, deployments and job definitions: ids that become objects."""
+
+from __future__ import annotations
+
+from .._transport import Transport
+from ..models.params import path_segment
+from ._notebooks import Notebooks
+from ._triggers import Triggers
+
+
+class Organization:
+    """An organization: the parent of deployments and training job definitions."""
+
+    def __init__(self, transport: Transport, organization_id: str) -> None:
+        path_segment("organization_id", organization_id)
+        self._transport = transport
+        self.organization_id = organization_id
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.organization_id}>"
+
+    def deployment(self, deployment_id: str) -> Deployment:
+        """The deployment with this id; its triggers are at ``.triggers``."""
+        return Deployment(self._transport, self.organization_id, deployment_id)
+
+    def job_definition(self, job_definition_name: str) -> JobDefinition:
+        """The training job definition with this name; its notebooks are at ``.notebooks``."""
+        return JobDefinition(self._transport, self.organization_id, job_definition_name)
+
+
+class Deployment:
+    """A deployment of a model; ``triggers`` run its versions on incoming data."""
+
+    def __init__(self, transport: Transport, organization_id: str, deployment_id: str) -> None:
+        path_segment("deployment_id", deployment_id)
+        self.organization_id = organization_id
+        self.deployment_id = deployment_id
+        self.triggers = Triggers(transport, organization_id, deployment_id)
+        """The triggers of this deployment."""
+
+    def __repr__(self) -> str:
+        return f"<Deployment {self.deployment_id} of organization {self.organization_id}>"
+
+
+class JobDefinition:
+    """A training job definition; ``notebooks`` are the Jupyter servers attached to it."""
+
+    def __init__(
+        self, transport: Transport, organization_id: str, job_definition_name: str
+    ) -> None:
+        path_segment("job_definition_name", job_definition_name)
+        self.organization_id = organization_id
+        self.name = job_definition_name
+        self.notebooks = Notebooks(transport, organization_id, job_definition_name)
+        """The notebooks of this job definition."""
+
+    def __repr__(self) -> str:
+        return f"<JobDefinition {self.name} of organization {self.organization_id}>"

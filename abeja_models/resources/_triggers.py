@@ -1,0 +1,122 @@
+"""``deployment.triggers``: create, get, list and delete triggers, iterate over their runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Optional
+
+from .._transport import Transport
+from ..errors import ValidationError
+from ..models import _requests as requests_
+from ..models.params import CreateTriggerParams
+from ..models.trigger import Trigger, TriggerList, TriggerRun, TriggerRunPage
+from ..pagination import iter_pages
+
+
+class Triggers:
+    """The triggers of one deployment; every trigger it returns is bound to it."""
+
+    def __init__(self, transport: Transport, organization_id: str, deployment_id: str) -> None:
+        self._transport = transport
+        self.organization_id = organization_id
+        self.deployment_id = deployment_id
+
+    def __repr__(self) -> str:
+        return f"<Triggers organization={self.organization_id} deployment={self.deployment_id}>"
+
+    def create(
+        self,
+        *,
+        version_id: str,
+        input_service_id: str,
+        input_service_name: str = "datalake",
+        model_id: Optional[str] = None,
+        retry_count: Optional[int] = None,
+        distribution: Optional[int] = None,
+        environment: Optional[dict[str, str]] = None,
+        output_service_name: Optional[str] = None,
+        output_service_id: Optional[str] = None,
+    ) -> Trigger:
+        """Create a trigger that runs ``version_id`` whenever data lands in a DataLake channel.
+
+        Args:
+            version_id: the deployment version to run (``ver-...``).
+            input_service_id: the DataLake channel id to watch.
+            input_service_name: the input service; only ``"datalake"`` exists today.
+            model_id: the training model to attach under the alias the platform expects.
+            retry_count: attempts per run, 0..9 (platform default 5).
+            distribution: id whose remainder picks the queue (default round-robin).
+            environment: variables your model code can read, ``str`` to ``str``.
+            output_service_name: an output service, given together with its id.
+            output_service_id: the output service's id.
+
+        A create is never retried once the platform may have processed it.
+        """
+        params = CreateTriggerParams.build(
+            version_id=version_id,
+            input_service_id=input_service_id,
+            input_service_name=input_service_name,
+            model_id=model_id,
+            retry_count=retry_count,
+            distribution=distribution,
+            environment=environment,
+            output_service_name=output_service_name,
+            output_service_id=output_service_id,
+        )
+        request = requests_.create_trigger(self.organization_id, self.deployment_id, params)
+        return self.bind(self._transport.model(request, Trigger))
+
+    def get(self, trigger_id: str) -> Trigger:
+        """Fetch one trigger."""
+        request = requests_.get_trigger(self.organization_id, self.deployment_id, trigger_id)
+        return self.bind(self._transport.model(request, Trigger))
+
+    def list(self) -> list[Trigger]:
+        """Fetch every trigger of this deployment."""
+        request = requests_.list_triggers(self.organization_id, self.deployment_id)
+        return [
+            self.bind(trigger) for trigger in self._transport.model(request, TriggerList).entries
+        ]
+
+    def delete(self, trigger_id: str) -> None:
+        """Delete a trigger."""
+        request = requests_.delete_trigger(self.organization_id, self.deployment_id, trigger_id)
+        self._transport.send(request)
+
+    def runs(self, trigger_id: str, *, scan_forward: Optional[bool] = None) -> Iterator[TriggerRun]:
+        """Iterate over a trigger's runs, one page in memory at a time.
+
+        Nothing is fetched before the first item is asked for. Arguments are checked now.
+
+        Args:
+            scan_forward: ``True`` for oldest first; the platform's default is newest first.
+        """
+        first = requests_.list_trigger_runs(
+            self.organization_id, self.deployment_id, trigger_id, None, scan_forward
+        )
+
+        def fetch(token: Optional[str]) -> tuple[list[TriggerRun], Optional[str]]:
+            request = first
+            if token is not None:
+                request = requests_.list_trigger_runs(
+                    self.organization_id, self.deployment_id, trigger_id, token, scan_forward
+                )
+            page = self._transport.model(request, TriggerRunPage)
+            return page.entries, page.next_page_token
+
+        return iter_pages(fetch, what=f"runs of trigger {trigger_id}")
+
+    def bind(self, trigger: Trigger) -> Trigger:
+        """Attach a trigger (for example one parsed from JSON) to this collection's client."""
+        if (trigger.organization_id, trigger.deployment_id) != (
+            self.organization_id,
+            self.deployment_id,
+        ):
+            raise ValidationError(
+                "trigger",
+                f"a trigger of organization {self.organization_id}, deployment"
+                f" {self.deployment_id}",
+                f"{trigger.organization_id}/{trigger.deployment_id}",
+            )
+        trigger._actions = self
+        return trigger

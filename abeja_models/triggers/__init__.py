@@ -1,0 +1,5 @@
+"""Seed-compatible low-level client of the Trigger API (like ``abeja.triggers.APIClient``)."""
+
+from ._client import APIClient
+
+__all__ = ["APIClient"]

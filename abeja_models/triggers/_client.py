@@ -1,0 +1,97 @@
+"""``APIClient`` for the Trigger API: the reference document's calls, dict in and dict out."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from .._seed_client import SeedClient
+from ..models import _requests as requests_
+from ..models.params import CreateTriggerParams
+
+
+class APIClient(SeedClient):
+    """A low-level client for the Trigger API, call for call like ``abeja.triggers.APIClient``.
+
+    Arguments are validated before anything is sent, answers are the platform's JSON
+    as dicts, and failures raise :mod:`abeja_models.errors` exceptions::
+
+        from abeja_models.triggers import APIClient
+
+        api_client = APIClient()  # credentials from the environment
+        trigger = api_client.create_trigger(
+            "1234567890123", "1111111111111", "ver-1111111111111111", "datalake",
+            "2222222222222", model_id="3333333333333", retry_count=3)
+
+    Args:
+        credential: ``{"auth_token": ...}``, ``{"user_id": ..., "personal_access_token": ...}``
+            or ``{"datasource_id": ..., "datasource_secret": ...}``; default: environment.
+        timeout: seconds for connect and read; default ``ABEJA_SDK_CONNECTION_TIMEOUT`` or 30.
+        max_retry_count: extra attempts; default ``ABEJA_SDK_MAX_RETRY_COUNT`` or 5.
+        base_url: the API's URL; default ``ABEJA_API_URL`` or ``https://api.abeja.io``.
+    """
+
+    def create_trigger(
+        self,
+        organization_id: str,
+        deployment_id: str,
+        version_id: str,
+        input_service_name: str,
+        input_service_id: str,
+        output_service_name: Optional[str] = None,
+        output_service_id: Optional[str] = None,
+        distribution: Optional[int] = None,
+        retry_count: Optional[int] = None,
+        environment: Optional[dict[str, str]] = None,
+        model_id: Optional[str] = None,
+    ) -> dict[str, Any]:
+        """Create a trigger that runs ``version_id`` on data arriving in a DataLake channel.
+
+        ``retry_count`` is 0..9 (platform default 5); ``output_service_name`` and
+        ``output_service_id`` go together. Returns the new trigger as a dict.
+        """
+        params = CreateTriggerParams.build(
+            version_id=version_id,
+            input_service_name=input_service_name,
+            input_service_id=input_service_id,
+            output_service_name=output_service_name,
+            output_service_id=output_service_id,
+            distribution=distribution,
+            retry_count=retry_count,
+            environment=environment,
+            model_id=model_id,
+        )
+        return self._call(requests_.create_trigger(organization_id, deployment_id, params))
+
+    def get_trigger(
+        self, organization_id: str, deployment_id: str, trigger_id: str
+    ) -> dict[str, Any]:
+        """Get one trigger as a dict."""
+        return self._call(requests_.get_trigger(organization_id, deployment_id, trigger_id))
+
+    def get_triggers(self, organization_id: str, deployment_id: str) -> dict[str, Any]:
+        """Get a deployment's triggers: ``{"entries": [...]}``."""
+        return self._call(requests_.list_triggers(organization_id, deployment_id))
+
+    def delete_trigger(
+        self, organization_id: str, deployment_id: str, trigger_id: str
+    ) -> dict[str, Any]:
+        """Delete a trigger: ``{"message": "<trigger_id> deleted"}``."""
+        return self._call(requests_.delete_trigger(organization_id, deployment_id, trigger_id))
+
+    def get_trigger_runs(
+        self,
+        organization_id: str,
+        deployment_id: str,
+        trigger_id: str,
+        next_page_token: Optional[str] = None,
+        scan_forward: Optional[bool] = None,
+    ) -> dict[str, Any]:
+        """Get one page of a trigger's runs: ``{"entries": [...], "next_page_token": ...}``.
+
+        Newest first unless ``scan_forward=True``. Pass the page's ``next_page_token``
+        to get the next one; it is ``None`` on the last page.
+        """
+        request = requests_.list_trigger_runs(
+            organization_id, deployment_id, trigger_id, next_page_token, scan_forward
+        )
+        return self._call(request)
