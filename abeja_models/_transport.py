@@ -33,6 +33,8 @@ from urllib.parse import urlencode
 
 import pydantic
 import requests
+import urllib3
+import urllib3.connection
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import MaxRetryError, NewConnectionError
@@ -68,12 +70,46 @@ class _Attempt(Exception):
         self.sent = sent
 
 
+class _QuietHTTPConnection(urllib3.connection.HTTPConnection):
+    # http.client's wire dump (HTTPConnection.debuglevel = 1) prints request headers,
+    # the Authorization header included; these connections never take part in it.
+    debuglevel = 0
+
+
+class _QuietHTTPSConnection(urllib3.connection.HTTPSConnection):
+    debuglevel = 0
+
+
+class _QuietHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _QuietHTTPConnection
+
+
+class _QuietHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _QuietHTTPSConnection
+
+
+_QUIET_POOLS = {"http": _QuietHTTPPool, "https": _QuietHTTPSPool}
+
+
+class _QuietAdapter(HTTPAdapter):
+    """An adapter whose connections never dump headers, with or without a proxy."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _QUIET_POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> urllib3.ProxyManager:
+        manager: urllib3.ProxyManager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = _QUIET_POOLS
+        return manager
+
+
 class _Pool:
     """The pooled connections and merged environment settings one client family shares."""
 
     def __init__(self, settings: Settings) -> None:
         self.session = requests.Session()
-        self.adapter = HTTPAdapter(
+        self.adapter = _QuietAdapter(
             pool_connections=1, pool_maxsize=settings.pool_size, pool_block=True, max_retries=0
         )
         self.session.mount("https://", self.adapter)
