@@ -25,10 +25,10 @@ import json
 import logging
 import random
 import time
-from collections.abc import MutableMapping
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from http import HTTPStatus
-from typing import Any, NoReturn, Optional, TypeVar, Union
+from typing import Any, NoReturn, Optional, TypeVar, Union, cast
 from urllib.parse import urlencode
 
 import pydantic
@@ -37,6 +37,8 @@ import urllib3
 import urllib3.connection
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from requests.utils import select_proxy
+from urllib3.connectionpool import ConnectionPool
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from ._config import Settings
@@ -91,8 +93,17 @@ class _QuietHTTPSPool(urllib3.HTTPSConnectionPool):
 _QUIET_POOLS = {"http": _QuietHTTPPool, "https": _QuietHTTPSPool}
 
 
-class _QuietAdapter(HTTPAdapter):
-    """An adapter whose connections never dump headers, with or without a proxy."""
+class _ApiAdapter(HTTPAdapter):
+    """The adapter for one API origin: quiet connections, no per-call proxy or cookie work.
+
+    ``requests`` looks up proxies, re-derives the connection pool and copies cookies on
+    every send; for an API reached without a proxy and without cookies, that work is
+    done once here. With a proxy, requests' own path is taken unchanged.
+    """
+
+    def __init__(self, pool_size: int) -> None:
+        super().__init__(pool_connections=1, pool_maxsize=pool_size, pool_block=True, max_retries=0)
+        self._direct_pool: Optional[urllib3.HTTPConnectionPool] = None
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
@@ -103,21 +114,64 @@ class _QuietAdapter(HTTPAdapter):
         manager.pool_classes_by_scheme = _QUIET_POOLS
         return manager
 
+    def get_connection_with_tls_context(
+        self,
+        request: requests.PreparedRequest,
+        verify: Union[bool, str, None],
+        proxies: Optional[Mapping[str, str]] = None,
+        cert: Union[str, tuple[str, str], None] = None,
+    ) -> ConnectionPool:
+        if proxies:
+            return super().get_connection_with_tls_context(request, verify, proxies, cert)
+        # One origin per adapter (see _Pool), so its pool can be kept until it is closed.
+        pool = self._direct_pool
+        if pool is None or pool.pool is None:
+            fresh = super().get_connection_with_tls_context(request, verify, proxies, cert)
+            self._direct_pool = pool = cast(urllib3.HTTPConnectionPool, fresh)
+        return pool
+
+    def request_url(
+        self, request: requests.PreparedRequest, proxies: Optional[Mapping[str, str]]
+    ) -> str:
+        if proxies:
+            return super().request_url(request, proxies)
+        return request.path_url
+
+    def build_response(
+        self, req: requests.PreparedRequest, resp: urllib3.BaseHTTPResponse
+    ) -> requests.Response:
+        response = requests.Response()
+        response.status_code = resp.status
+        response.headers = CaseInsensitiveDict(resp.headers)
+        response.raw = resp
+        response.reason = resp.reason or ""
+        response.url = req.url or ""
+        response.request = req
+        response.connection = self
+        return response
+
+    def close(self) -> None:
+        self._direct_pool = None
+        super().close()
+
 
 class _Pool:
-    """The pooled connections and merged environment settings one client family shares."""
+    """The pooled connections and merged environment settings one client family shares.
+
+    A pool serves one API origin: clients derived with ``with_options`` share it.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.session = requests.Session()
-        self.adapter = _QuietAdapter(
-            pool_connections=1, pool_maxsize=settings.pool_size, pool_block=True, max_retries=0
-        )
+        self.adapter = _ApiAdapter(settings.pool_size)
         self.session.mount("https://", self.adapter)
         self.session.mount("http://", self.adapter)
         merged = self.session.merge_environment_settings(
             settings.base_url, {}, None, settings.verify, None
         )
-        self.proxies: MutableMapping[str, str] = merged["proxies"]
+        # Only the proxy that applies to the API's URL matters; none means a direct pool.
+        proxy = select_proxy(settings.base_url, merged["proxies"])
+        self.proxies: dict[str, str] = dict(merged["proxies"]) if proxy else {}
         verify = merged["verify"]
         self.verify: Union[bool, str] = True if verify is None else verify
         self.cert: Any = merged["cert"]
