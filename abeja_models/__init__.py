@@ -12,6 +12,9 @@
         print(run.run_id, run.status)
 """
 
+import importlib
+from typing import TYPE_CHECKING
+
 from ._version import __version__
 from .errors import (
     AbejaError,
@@ -30,17 +33,48 @@ from .errors import (
     ValidationError,
     WaitTimeoutError,
 )
-from .models import (
-    Creator,
-    Images,
-    InstanceTypes,
-    LogEvent,
-    Notebook,
-    NotebookType,
-    Trigger,
-    TriggerRun,
-)
-from .resources import Client, Deployment, JobDefinition, Notebooks, Organization, Triggers
+
+if TYPE_CHECKING:
+    from .models import (
+        Creator,
+        Images,
+        InstanceTypes,
+        LogEvent,
+        Notebook,
+        NotebookType,
+        Trigger,
+        TriggerRun,
+    )
+    from .resources import Client, Deployment, JobDefinition, Notebooks, Organization, Triggers
+
+# The models and the client load pydantic's model machinery and requests; they are
+# imported on first use so that importing the package (for its errors, its version, or
+# a command-line --help) stays cheap.
+_LAZY = {
+    **dict.fromkeys(
+        ("Creator", "Images", "InstanceTypes", "LogEvent", "Notebook", "NotebookType",
+         "Trigger", "TriggerRun"),
+        "models",
+    ),
+    **dict.fromkeys(
+        ("Client", "Deployment", "JobDefinition", "Notebooks", "Organization", "Triggers"),
+        "resources",
+    ),
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "APIConnectionError",

@@ -51,7 +51,10 @@ class PlatformModel(BaseModel):
     back by ``model_dump``/``model_dump_json``, so a JSON round trip loses nothing.
     """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+    # Schemas are built on first use, not at import.
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, protected_namespaces=(), defer_build=True
+    )
 
     def __eq__(self, other: object) -> bool:
         # Equality is about the data: a model bound to a client equals the same

@@ -117,7 +117,7 @@ def check_image(value: str, parameter: str = "image") -> str:
 class _Params(BaseModel):
     """Strict parameter model: no coercion ("3" is not 3, True is not 1), no unknown keys."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
     allowed: ClassVar[dict[str, str]] = {}
 
     @classmethod
