@@ -28,13 +28,14 @@ import time
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from http import HTTPStatus
-from typing import Any, NoReturn, Optional, TypeVar, Union, cast
+from typing import Any, NamedTuple, NoReturn, Optional, TypeVar, Union, cast
 from urllib.parse import urlencode
 
 import pydantic
 import requests
 import urllib3
 import urllib3.connection
+import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import select_proxy
@@ -61,6 +62,14 @@ RETRIABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 # A POST may be retried only on answers that say the server did not act on it.
 POST_RETRIABLE_STATUSES = frozenset({429, 503})
 MAX_RETRY_AFTER = 60.0
+
+
+class _Answer(NamedTuple):
+    """What came back from one attempt: status, headers and the whole body."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
 
 
 class _Attempt(Exception):
@@ -234,7 +243,7 @@ class Transport:
             attempt += 1
             timeout = self._attempt_timeout(request.method, url, give_up_at)
             try:
-                response = self._send_once(request.method, url, body, timeout)
+                answer = self._send_once(request.method, url, body, timeout)
             except _Attempt as failure:
                 retriable = not (is_post and failure.sent)
                 if not retriable or attempt > settings.max_retries:
@@ -242,19 +251,19 @@ class Transport:
                 pause = self._backoff(attempt, None)
                 self._log_retry(request, attempt, str(failure.error), pause)
             else:
-                status = response.status_code
+                status = answer.status
                 if 200 <= status < 300:
                     self._log_done(request, status, started, attempt)
-                    return url, response.content
+                    return url, answer.body
                 allowed = POST_RETRIABLE_STATUSES if is_post else RETRIABLE_STATUSES
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                retry_after = parse_retry_after(answer.headers.get("Retry-After"))
                 if (
                     status not in allowed
                     or attempt > settings.max_retries
                     or (retry_after is not None and retry_after > MAX_RETRY_AFTER)
                 ):
                     self._log_done(request, status, started, attempt)
-                    self._raise_for_status(response, url)
+                    self._raise_for_status(answer, url)
                 pause = self._backoff(attempt, retry_after)
                 self._log_retry(request, attempt, f"status {status}", pause)
             if give_up_at is not None and time.monotonic() + pause >= give_up_at:
@@ -267,7 +276,7 @@ class Transport:
 
     def _send_once(
         self, method: str, url: str, body: Optional[bytes], timeout: tuple[float, float]
-    ) -> requests.Response:
+    ) -> _Answer:
         prepared = requests.PreparedRequest()
         prepared.method = method
         prepared.url = url
@@ -289,7 +298,20 @@ class Transport:
                 cert=pool.cert,
                 proxies=pool.proxies,
             )
-            response.content  # noqa: B018 - reads the body now, inside this try
+            # One read of the whole body: the chunked reads of Response.content cost more
+            # than validating a large page.
+            answer = _Answer(
+                response.status_code, response.headers, response.raw.read(decode_content=True)
+            )
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise _Attempt(
+                APITimeoutError("read timed out", method=method, url=url), sent=True
+            ) from exc
+        except urllib3.exceptions.HTTPError as exc:
+            raise _Attempt(
+                APIConnectionError("the answer was cut off or garbled", method=method, url=url),
+                sent=True,
+            ) from exc
         except requests.exceptions.ConnectTimeout as exc:
             raise _Attempt(
                 APITimeoutError("connect timed out", method=method, url=url), sent=False
@@ -303,14 +325,6 @@ class Transport:
             raise APIConnectionError(
                 f"TLS failed: {exc.__class__.__name__}", method=method, url=url
             ) from exc
-        except (
-            requests.exceptions.ChunkedEncodingError,
-            requests.exceptions.ContentDecodingError,
-        ) as exc:
-            raise _Attempt(
-                APIConnectionError("the answer was cut off or garbled", method=method, url=url),
-                sent=True,
-            ) from exc
         except requests.exceptions.ConnectionError as exc:
             not_sent = _connection_never_established(exc)
             what = "could not connect" if not_sent else "connection dropped before an answer"
@@ -321,7 +335,7 @@ class Transport:
             raise _Attempt(
                 APIConnectionError(what, method=method, url=url), sent=not not_sent
             ) from exc
-        return response
+        return answer
 
     def _attempt_timeout(
         self, method: str, url: str, give_up_at: Optional[float]
@@ -344,10 +358,10 @@ class Transport:
             pause = max(pause, retry_after)
         return pause
 
-    def _raise_for_status(self, response: requests.Response, url: str) -> NoReturn:
-        status = response.status_code
+    def _raise_for_status(self, answer: _Answer, url: str) -> NoReturn:
+        status = answer.status
         error_class = error_class_for_status(status)
-        text = response.content.decode("utf-8", errors="replace")
+        text = answer.body.decode("utf-8", errors="replace")
         reason = _reason(status)
         error, description = reason, _snippet(text) or reason
         try:
@@ -360,7 +374,7 @@ class Transport:
                 payload.get("error_description") or payload.get("message") or description
             )
         if 300 <= status < 400:
-            location = response.headers.get("Location", "?")
+            location = answer.headers.get("Location", "?")
             description = f"redirect to {location} not followed; point base_url at it instead"
         if error_class is Unauthorized and self.settings.credentials is None:
             description += (
