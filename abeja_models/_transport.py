@@ -21,11 +21,13 @@ POST (create, start, stop) only when the request certainly was not processed:
 from __future__ import annotations
 
 import email.utils
+import gc
 import json
 import logging
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from http import HTTPStatus
 from typing import Any, NamedTuple, NoReturn, Optional, TypeVar, Union, cast
@@ -418,9 +420,35 @@ def decode_json(content: bytes, url: str) -> Any:
 def parse_model(model_type: type[ModelT], content: bytes, url: str) -> ModelT:
     """Validate a successful answer's body as ``model_type``, or raise InvalidResponseError."""
     try:
-        return model_type.model_validate_json(content)
+        if len(content) < LARGE_BODY:
+            return model_type.model_validate_json(content)
+        with _collector_paused():
+            return model_type.model_validate_json(content)
     except pydantic.ValidationError as exc:
         raise _invalid(content, url, _first_problem(exc)) from None
+
+
+LARGE_BODY = 64 * 1024
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector out of one large validation.
+
+    A page of a thousand runs creates thousands of new containers, none in a cycle; the
+    collector would scan them again at every young-generation pass while the page is being
+    built (a fifth of the time of a page). Reference counting still frees everything; the
+    collector runs as usual once the page is built. A collector the caller disabled is
+    left disabled.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def validate_model(model_type: type[ModelT], data: Any, url: str) -> ModelT:
