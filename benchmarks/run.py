@@ -141,12 +141,12 @@ def calls_per_second(call: Callable[[], object], count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-ABEJA_SDK_SCRIPT = """
+ABEJA_SDK_SCRIPT = f"""
 import json, sys, time
 from abeja.triggers import APIClient
 mode, count = sys.argv[1], int(sys.argv[2])
 client = APIClient()
-args = ({org!r}, {dep!r}, {trig!r})
+args = ({ORG!r}, {DEPLOYMENT!r}, {TRIGGER!r})
 if mode == "get":
     client.get_trigger(*args)
     started = time.perf_counter()
@@ -163,9 +163,9 @@ else:
         token = page.get("next_page_token")
         if not token:
             break
-    assert seen == {total}, seen
+    assert seen == {TOTAL_RUNS}, seen
     print(json.dumps(seen / (time.perf_counter() - started)))
-""".format(org=ORG, dep=DEPLOYMENT, trig=TRIGGER, total=TOTAL_RUNS)
+"""
 
 
 def abeja_sdk(python: str, url: str, mode: str, count: int) -> float:
