@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 sys.path.insert(0, str(Path(__file__).parent))
-import run  # noqa: E402 - the benchmark's server and documents
+import run
 
 LAYERS = (
     ("abeja_models", "abeja_models"),
