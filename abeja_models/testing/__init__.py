@@ -1,0 +1,10 @@
+"""Test against a local ABEJA Platform: :class:`PlatformEmulator` and a pytest fixture.
+
+The emulator needs only the standard library; the ``abeja_emulator`` fixture is
+registered with pytest when this package is installed.
+"""
+
+from ._emulator import Credential, PlatformEmulator
+from ._faults import Drop, Fault, Malformed, RecordedRequest
+
+__all__ = ["Credential", "Drop", "Fault", "Malformed", "PlatformEmulator", "RecordedRequest"]
