@@ -60,7 +60,8 @@ def test_trigger_lifecycle_through_the_resource_layer(
     assert [t.trigger_id for t in triggers.list()] == [trigger.trigger_id]
     fetched = triggers.get(trigger.trigger_id)
     assert fetched.trigger_id == trigger.trigger_id
-    assert fetched.created_at is not None and fetched.created_at.tzinfo is not None
+    assert fetched.created_at is not None
+    assert fetched.created_at.tzinfo is not None
 
     run_ids = [run_id for _ in range(7) for run_id in emulator.upload(CHANNEL, b"data")]
     assert len(run_ids) == 7
@@ -136,11 +137,13 @@ def test_low_level_clients_speak_the_seed_calls(emulator: PlatformEmulator) -> N
     ]
     emulator.add_runs(trigger_id, 4)
     page = triggers.get_trigger_runs(ORG, DEPLOYMENT, trigger_id, scan_forward=True)
-    assert len(page["entries"]) == 3 and page["next_page_token"]
+    assert len(page["entries"]) == 3
+    assert page["next_page_token"]
     rest = triggers.get_trigger_runs(
         ORG, DEPLOYMENT, trigger_id, next_page_token=page["next_page_token"], scan_forward=True
     )
-    assert len(rest["entries"]) == 1 and rest["next_page_token"] is None
+    assert len(rest["entries"]) == 1
+    assert rest["next_page_token"] is None
     assert triggers.delete_trigger(ORG, DEPLOYMENT, trigger_id) == {
         "message": f"{trigger_id} deleted"
     }
@@ -183,9 +186,8 @@ def test_missing_credentials_give_unauthorized_with_a_hint(
 ) -> None:
     for name in ("PLATFORM_AUTH_TOKEN", "ABEJA_PLATFORM_USER_ID", "ABEJA_PLATFORM_DATASOURCE_ID"):
         monkeypatch.delenv(name, raising=False)
-    with Client(base_url=emulator.url) as anonymous:
-        with pytest.raises(Unauthorized) as caught:
-            anonymous.organization(ORG).deployment(DEPLOYMENT).triggers.list()
+    with Client(base_url=emulator.url) as anonymous, pytest.raises(Unauthorized) as caught:
+        anonymous.organization(ORG).deployment(DEPLOYMENT).triggers.list()
     assert caught.value.status_code == 401
     assert "PLATFORM_AUTH_TOKEN" in str(caught.value)
 
