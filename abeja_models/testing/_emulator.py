@@ -50,37 +50,63 @@ def _routes(
         return answer_with_message
 
     table: list[tuple[str, dict[str, _Route]]] = [
-        (f"{_TRIGGERS}/?", {
-            "GET": lambda s, ids, q, b: s.list_triggers(ids[0], ids[1]),
-            "POST": lambda s, ids, q, b: s.create_trigger(ids[0], ids[1], b),
-        }),
-        (f"{_TRIGGERS}/{_SEGMENT}", {
-            "GET": lambda s, ids, q, b: s.get_trigger(ids[0], ids[1], ids[2]),
-            "DELETE": lambda s, ids, q, b: s.delete_trigger(ids[0], ids[1], ids[2]),
-        }),
-        (f"{_TRIGGERS}/{_SEGMENT}/runs", {
-            "GET": lambda s, ids, q, b: s.list_runs(ids[0], ids[1], ids[2], q),
-        }),
-        (f"{_NOTEBOOKS}/?", {
-            "GET": lambda s, ids, q, b: s.list_notebooks(ids[0], ids[1]),
-            "POST": lambda s, ids, q, b: s.create_notebook(ids[0], ids[1], b),
-        }),
-        (f"{_NOTEBOOKS}/{_SEGMENT}", {
-            "GET": lambda s, ids, q, b: s.get_notebook(ids[0], ids[1], ids[2]),
-            "PUT": lambda s, ids, q, b: s.update_notebook(ids[0], ids[1], ids[2], b),
-            "DELETE": lambda s, ids, q, b: s.delete_notebook(ids[0], ids[1], ids[2]),
-        }),
-        (f"{_NOTEBOOKS}/{_SEGMENT}/start", {
-            "POST": acted(
-                "started", lambda s, ids, q, b: s.start_notebook(ids[0], ids[1], ids[2], b)
-            ),
-        }),
-        (f"{_NOTEBOOKS}/{_SEGMENT}/stop", {
-            "POST": acted("stopped", lambda s, ids, q, b: s.stop_notebook(ids[0], ids[1], ids[2])),
-        }),
-        (f"{_NOTEBOOKS}/{_SEGMENT}/recentlogs", {
-            "GET": lambda s, ids, q, b: s.recent_logs(ids[0], ids[1], ids[2], q),
-        }),
+        (
+            f"{_TRIGGERS}/?",
+            {
+                "GET": lambda s, ids, q, b: s.list_triggers(ids[0], ids[1]),
+                "POST": lambda s, ids, q, b: s.create_trigger(ids[0], ids[1], b),
+            },
+        ),
+        (
+            f"{_TRIGGERS}/{_SEGMENT}",
+            {
+                "GET": lambda s, ids, q, b: s.get_trigger(ids[0], ids[1], ids[2]),
+                "DELETE": lambda s, ids, q, b: s.delete_trigger(ids[0], ids[1], ids[2]),
+            },
+        ),
+        (
+            f"{_TRIGGERS}/{_SEGMENT}/runs",
+            {
+                "GET": lambda s, ids, q, b: s.list_runs(ids[0], ids[1], ids[2], q),
+            },
+        ),
+        (
+            f"{_NOTEBOOKS}/?",
+            {
+                "GET": lambda s, ids, q, b: s.list_notebooks(ids[0], ids[1]),
+                "POST": lambda s, ids, q, b: s.create_notebook(ids[0], ids[1], b),
+            },
+        ),
+        (
+            f"{_NOTEBOOKS}/{_SEGMENT}",
+            {
+                "GET": lambda s, ids, q, b: s.get_notebook(ids[0], ids[1], ids[2]),
+                "PUT": lambda s, ids, q, b: s.update_notebook(ids[0], ids[1], ids[2], b),
+                "DELETE": lambda s, ids, q, b: s.delete_notebook(ids[0], ids[1], ids[2]),
+            },
+        ),
+        (
+            f"{_NOTEBOOKS}/{_SEGMENT}/start",
+            {
+                "POST": acted(
+                    "started", lambda s, ids, q, b: s.start_notebook(ids[0], ids[1], ids[2], b)
+                ),
+            },
+        ),
+        (
+            f"{_NOTEBOOKS}/{_SEGMENT}/stop",
+            {
+                "POST": acted(
+                    "stopped", lambda s, ids, q, b: s.stop_notebook(ids[0], ids[1], ids[2])
+                ),
+            },
+        ),
+        (
+            f"{_NOTEBOOKS}/{_SEGMENT}/recentlogs",
+            {
+                "GET": lambda s, ids, q, b: s.recent_logs(ids[0], ids[1], ids[2], q),
+            },
+        ),
     ]
     return [(re.compile(pattern), methods) for pattern, methods in table]
 
@@ -318,7 +344,11 @@ class PlatformEmulator:
         return self._faults.take(method, path)
 
     def _answer(
-        self, method: str, path: str, query: dict[str, str], headers: Mapping[str, str],
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        headers: Mapping[str, str],
         body: bytes,
     ) -> tuple[int, JsonObject]:
         try:

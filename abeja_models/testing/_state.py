@@ -339,8 +339,12 @@ class PlatformState:
                 for key, notebook in self._notebooks.items()
                 if key[:2] == (organization_id, job)
             ]
-        return {"total": len(entries), "offset": 0, "limit": max(10, len(entries)),
-                "entries": entries}
+        return {
+            "total": len(entries),
+            "offset": 0,
+            "limit": max(10, len(entries)),
+            "entries": entries,
+        }
 
     def get_notebook(self, organization_id: str, job: str, notebook_id: str) -> JsonObject:
         with self._lock:
@@ -488,9 +492,7 @@ def _optional_str(fields: JsonObject, name: str) -> Optional[str]:
     return value
 
 
-def _int_in(
-    fields: JsonObject, name: str, low: int, high: Optional[int], *, default: int
-) -> int:
+def _int_in(fields: JsonObject, name: str, low: int, high: Optional[int], *, default: int) -> int:
     value = fields.get(name, default)
     if value is None:
         return default

@@ -1,0 +1,63 @@
+"""How the ``abeja-models`` command prints documents: JSON lines, or a table for people."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Optional, TextIO
+
+from .models import LogEvent, Notebook, Trigger, TriggerRun
+from .models._base import PlatformModel
+
+_COLUMNS: dict[type[PlatformModel], tuple[tuple[str, int], ...]] = {
+    Trigger: (
+        ("trigger_id", 22),
+        ("input_service_id", 16),
+        ("model_version_id", 22),
+        ("retry_count", 11),
+        ("created_at", 20),
+    ),
+    TriggerRun: (("run_id", 22), ("status", 10), ("created_at", 20), ("modified_at", 20)),
+    Notebook: (
+        ("training_notebook_id", 20),
+        ("name", 14),
+        ("status", 8),
+        ("instance_type", 13),
+        ("image", 26),
+        ("modified_at", 20),
+    ),
+    LogEvent: (("timestamp", 20), ("message", 0)),
+}
+
+
+def print_documents(
+    documents: Iterable[PlatformModel], *, table: bool, out: Optional[TextIO] = None
+) -> int:
+    """Print each document as it comes (streams stay streams); returns how many."""
+    out = out or sys.stdout
+    count = 0
+    for document in documents:
+        if table:
+            columns = _COLUMNS[type(document)]
+            if count == 0:
+                out.write(_row([name for name, _ in columns], columns))
+            out.write(_row([_cell(getattr(document, name)) for name, _ in columns], columns))
+        else:
+            out.write(document.to_json() + "\n")
+        out.flush()
+        count += 1
+    return count
+
+
+def _row(cells: list[str], columns: tuple[tuple[str, int], ...]) -> str:
+    parts = [cell.ljust(width) if width else cell for cell, (_, width) in zip(cells, columns)]
+    return "  ".join(parts).rstrip() + "\n"
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)

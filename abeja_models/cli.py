@@ -1,0 +1,338 @@
+"""The ``abeja-models`` command: a demo, a local emulator, and the resources from a shell.
+
+::
+
+    abeja-models demo                                 # the whole SDK against a local emulator
+    abeja-models emulator --port 8080                 # serve one until Ctrl-C
+    abeja-models triggers list -o ORG -d DEPLOYMENT   # JSON lines; --table for people
+    abeja-models notebooks logs -o ORG -j JOB NOTEBOOK_ID --follow
+
+Resource commands read ``ABEJA_API_URL`` and the platform SDK's credential variables, as
+:class:`abeja_models.Client` does; ``--emulator`` runs them against an in-process
+emulator instead. Mistakes and API errors print one line to stderr and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, NoReturn, Optional, cast
+
+from ._version import __version__
+from .errors import AbejaError, ValidationError
+
+if TYPE_CHECKING:
+    from .models import NotebookType, TriggerRun
+    from .resources import Client
+
+__all__ = ["main"]
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+NOTEBOOK_TYPES = ("notebook", "lab")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage mistakes reported on one line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command with ``argv`` (default: the process arguments); returns the exit code."""
+    arguments = _parser().parse_args(argv)
+    try:
+        code: int = arguments.run(arguments)
+    except AbejaError as error:
+        _fail(error)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader (``| head``) left; stop quietly, as other command-line tools do.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces a closed stream
+        return EXIT_ERROR
+    return code
+
+
+def _fail(error: AbejaError) -> None:
+    message = " ".join(str(error).split())
+    sys.stderr.write(f"abeja-models: error: {type(error).__name__}: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="abeja-models",
+        description="The ABEJA Platform Trigger and Notebook APIs, typed.",
+    )
+    parser.add_argument("--version", action="version", version=f"abeja-models {__version__}")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
+
+    demo = commands.add_parser("demo", help="walk through the SDK against a local emulator")
+    demo.set_defaults(run=_run_demo)
+
+    emulator = commands.add_parser("emulator", help="serve a local platform until interrupted")
+    emulator.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    emulator.add_argument("--port", type=int, default=8080, help="port (default 8080; 0: any)")
+    emulator.set_defaults(run=_run_emulator)
+
+    connection = _Parser(add_help=False)
+    connection.add_argument(
+        "-o",
+        "--organization",
+        default=os.environ.get("ABEJA_ORGANIZATION_ID"),
+        help="organization id (default $ABEJA_ORGANIZATION_ID)",
+    )
+    connection.add_argument("--base-url", help="API URL (default $ABEJA_API_URL)")
+    connection.add_argument(
+        "--emulator", action="store_true", help="use an in-process emulator, not the platform"
+    )
+    connection.add_argument("--table", action="store_true", help="aligned columns, not JSON")
+    connection.add_argument("--timeout", type=float, help="seconds per connect and read")
+
+    _add_trigger_commands(commands, connection)
+    _add_notebook_commands(commands, connection)
+    return parser
+
+
+def _add_trigger_commands(
+    commands: argparse._SubParsersAction[_Parser], connection: _Parser
+) -> None:
+    triggers = commands.add_parser("triggers", help="the triggers of a deployment")
+    actions = triggers.add_subparsers(
+        dest="action", required=True, metavar="ACTION", parser_class=_Parser
+    )
+    scope = _Parser(add_help=False, parents=[connection])
+    scope.add_argument("-d", "--deployment", required=True, help="deployment id")
+
+    actions.add_parser("list", parents=[scope], help="list the triggers")
+    for action, text in (("get", "show a trigger"), ("delete", "delete a trigger")):
+        actions.add_parser(action, parents=[scope], help=text).add_argument("trigger_id")
+    runs = actions.add_parser("runs", parents=[scope], help="the runs of a trigger, newest first")
+    runs.add_argument("trigger_id")
+    runs.add_argument("--scan-forward", action="store_true", help="oldest first")
+    runs.add_argument("--limit", type=int, help="stop after this many runs")
+
+    create = actions.add_parser("create", parents=[scope], help="create a trigger")
+    create.add_argument("--version-id", required=True, help="the version to run (ver-...)")
+    create.add_argument("--input-service-id", required=True, help="the DataLake channel id")
+    create.add_argument("--input-service-name", default="datalake")
+    create.add_argument("--model-id")
+    create.add_argument("--retry-count", type=int, help="0..9 (platform default 5)")
+    create.add_argument("--distribution", type=int)
+    create.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an environment variable for the model's code (repeatable)",
+    )
+    create.add_argument("--output-service-name")
+    create.add_argument("--output-service-id")
+    triggers.set_defaults(run=_run_triggers)
+
+
+def _add_notebook_commands(
+    commands: argparse._SubParsersAction[_Parser], connection: _Parser
+) -> None:
+    notebooks = commands.add_parser("notebooks", help="the notebooks of a job definition")
+    actions = notebooks.add_subparsers(
+        dest="action", required=True, metavar="ACTION", parser_class=_Parser
+    )
+    scope = _Parser(add_help=False, parents=[connection])
+    scope.add_argument("-j", "--job-definition", required=True, help="job definition name")
+    settings = _Parser(add_help=False)
+    settings.add_argument("--instance-type", help="e.g. cpu-1, gpu:b-4")
+    settings.add_argument("--image", help="e.g. abeja-inc/all-cpu:19.10")
+    settings.add_argument("--notebook-type", choices=NOTEBOOK_TYPES)
+
+    actions.add_parser("list", parents=[scope], help="list the notebooks")
+    actions.add_parser("create", parents=[scope, settings], help="create a notebook")
+    for action, text in (
+        ("get", "show a notebook"),
+        ("stop", "stop a notebook"),
+        ("delete", "delete a notebook"),
+    ):
+        actions.add_parser(action, parents=[scope], help=text).add_argument("notebook_id")
+    update = actions.add_parser("update", parents=[scope, settings], help="change a notebook")
+    update.add_argument("notebook_id")
+    start = actions.add_parser("start", parents=[scope], help="start a notebook")
+    start.add_argument("notebook_id")
+    start.add_argument("--notebook-type", choices=NOTEBOOK_TYPES)
+    logs = actions.add_parser("logs", parents=[scope], help="a notebook's recent log events")
+    logs.add_argument("notebook_id")
+    logs.add_argument("--follow", action="store_true", help="keep printing new events")
+    notebooks.set_defaults(run=_run_notebooks)
+
+
+# Commands ---------------------------------------------------------------------------------
+
+
+def _run_demo(arguments: argparse.Namespace) -> int:
+    from ._demo import run_demo
+
+    return run_demo(sys.stdout)
+
+
+def _run_emulator(arguments: argparse.Namespace) -> int:
+    from .testing import PlatformEmulator
+
+    emulator = PlatformEmulator(arguments.host, arguments.port).start()
+    print(f"ABEJA Platform emulator listening on {emulator.url} (Ctrl-C to stop)")
+    print("Point a client at it with:")
+    for name, value in emulator.env().items():
+        print(f"  export {name}={value}")
+    sys.stdout.flush()
+    emulator.serve_forever()
+    return 0
+
+
+def _run_triggers(arguments: argparse.Namespace) -> int:
+    from ._cli_output import print_documents
+
+    with _client(arguments) as client:
+        triggers = (
+            client.organization(_organization(arguments)).deployment(arguments.deployment).triggers
+        )
+        action = arguments.action
+        if action == "list":
+            print_documents(triggers.list(), table=arguments.table)
+        elif action == "get":
+            print_documents([triggers.get(arguments.trigger_id)], table=arguments.table)
+        elif action == "delete":
+            triggers.delete(arguments.trigger_id)
+            print(json.dumps({"trigger_id": arguments.trigger_id, "deleted": True}))
+        elif action == "runs":
+            runs = triggers.runs(arguments.trigger_id, scan_forward=arguments.scan_forward)
+            print_documents(_limited(runs, arguments.limit), table=arguments.table)
+        else:
+            created = triggers.create(
+                version_id=arguments.version_id,
+                input_service_id=arguments.input_service_id,
+                input_service_name=arguments.input_service_name,
+                model_id=arguments.model_id,
+                retry_count=arguments.retry_count,
+                distribution=arguments.distribution,
+                environment=_environment(arguments.env),
+                output_service_name=arguments.output_service_name,
+                output_service_id=arguments.output_service_id,
+            )
+            print_documents([created], table=arguments.table)
+    return 0
+
+
+def _run_notebooks(arguments: argparse.Namespace) -> int:
+    from ._cli_output import print_documents
+
+    with _client(arguments) as client:
+        notebooks = (
+            client.organization(_organization(arguments))
+            .job_definition(arguments.job_definition)
+            .notebooks
+        )
+        action, table = arguments.action, arguments.table
+        if action == "list":
+            print_documents(notebooks.list(), table=table)
+        elif action == "get":
+            print_documents([notebooks.get(arguments.notebook_id)], table=table)
+        elif action == "create":
+            created = notebooks.create(
+                instance_type=arguments.instance_type,
+                image=arguments.image,
+                notebook_type=_notebook_type(arguments),
+            )
+            print_documents([created], table=table)
+        elif action == "update":
+            updated = notebooks.update(
+                arguments.notebook_id,
+                instance_type=arguments.instance_type,
+                image=arguments.image,
+                notebook_type=_notebook_type(arguments),
+            )
+            print_documents([updated], table=table)
+        elif action == "start":
+            notebook_type = _notebook_type(arguments)
+            started = notebooks.start(arguments.notebook_id, notebook_type=notebook_type)
+            print_documents([started], table=table)
+        elif action == "stop":
+            print_documents([notebooks.stop(arguments.notebook_id)], table=table)
+        elif action == "delete":
+            notebooks.delete(arguments.notebook_id)
+            print(json.dumps({"training_notebook_id": arguments.notebook_id, "deleted": True}))
+        else:
+            events = notebooks.logs(arguments.notebook_id, follow=arguments.follow)
+            print_documents(events, table=table)
+    return 0
+
+
+# Helpers ----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _client(arguments: argparse.Namespace) -> Iterator[Client]:
+    from .resources import Client
+
+    if not arguments.emulator:
+        with Client(base_url=arguments.base_url, timeout=arguments.timeout) as client:
+            yield client
+        return
+    from .testing import PlatformEmulator
+
+    with (
+        PlatformEmulator() as emulator,
+        Client(
+            base_url=emulator.url, auth_token="emulator-token", timeout=arguments.timeout
+        ) as client,
+    ):
+        yield client
+
+
+def _organization(arguments: argparse.Namespace) -> str:
+    organization: Optional[str] = arguments.organization
+    if organization:
+        return organization
+    if arguments.emulator:
+        return "1234567890123"
+    raise ValidationError(
+        "--organization", "an organization id, or ABEJA_ORGANIZATION_ID set", organization
+    )
+
+
+def _environment(pairs: list[str]) -> Optional[dict[str, str]]:
+    environment: dict[str, str] = {}
+    for pair in pairs:
+        name, separator, value = pair.partition("=")
+        if not separator or not name:
+            raise ValidationError("--env", "NAME=VALUE", pair)
+        environment[name] = value
+    return environment or None
+
+
+def _notebook_type(arguments: argparse.Namespace) -> Optional[NotebookType]:
+    # argparse's choices= has already limited it to the two names.
+    return cast("Optional[NotebookType]", arguments.notebook_type)
+
+
+def _limited(items: Iterator[TriggerRun], limit: Optional[int]) -> Iterator[TriggerRun]:
+    if limit is None:
+        yield from items
+        return
+    if limit < 1:
+        raise ValidationError("--limit", "a positive number of runs", limit)
+    for count, item in enumerate(items, start=1):
+        yield item
+        if count >= limit:
+            return
+
+
+if __name__ == "__main__":
+    sys.exit(main())
