@@ -1,5 +1,24 @@
 """Seed-compatible low-level client of the Notebook API (like ``abeja.notebook.APIClient``)."""
 
-from ._client import APIClient
+from ..models.wire import (
+    CreatorDict,
+    DeletedNotebookDict,
+    LogEventDict,
+    MessageDict,
+    NotebookDict,
+    NotebookListDict,
+    NotebookLogPageDict,
+)
+from ._client import APIClient, NotebookActionResult
 
-__all__ = ["APIClient"]
+__all__ = [
+    "APIClient",
+    "CreatorDict",
+    "DeletedNotebookDict",
+    "LogEventDict",
+    "MessageDict",
+    "NotebookActionResult",
+    "NotebookDict",
+    "NotebookListDict",
+    "NotebookLogPageDict",
+]

@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional, Union, cast
 
 from .._seed_client import SeedClient
 from ..models import _requests as requests_
 from ..models.notebook import normalize_notebook_list
 from ..models.params import NotebookParams, NotebookType, StartNotebookParams
+from ..models.wire import (
+    DeletedNotebookDict,
+    MessageDict,
+    NotebookDict,
+    NotebookListDict,
+    NotebookLogPageDict,
+)
+
+NotebookActionResult = Union[NotebookDict, MessageDict]
+"""What start and stop answer: the notebook, or (as the platform has been seen to) a
+bare ``{"message": ...}``."""
 
 
 class APIClient(SeedClient):
     """A low-level client for the Notebook API, call for call like ``abeja.notebook.APIClient``.
 
     Arguments are validated before anything is sent, answers are the platform's JSON
-    as dicts, and failures raise :mod:`abeja_models.errors` exceptions::
+    as dicts, and failures raise ``abeja_models.errors`` exceptions:
 
-        from abeja_models.notebook import APIClient
+    ```python
+    from abeja_models.notebook import APIClient
 
-        api_client = APIClient()  # credentials from the environment
-        notebook = api_client.create_notebook(
-            "1410000000000", "test_job_definition", "cpu-1", "abeja-inc/all-cpu:19.10", "lab")
+    api_client = APIClient()  # credentials from the environment
+    notebook = api_client.create_notebook(
+        "1410000000000", "test_job_definition", "cpu-1", "abeja-inc/all-cpu:19.10", "lab")
+    ```
 
     Args:
         credential: ``{"auth_token": ...}``, ``{"user_id": ..., "personal_access_token": ...}``
@@ -37,27 +50,30 @@ class APIClient(SeedClient):
         instance_type: Optional[str] = None,
         image: Optional[str] = None,
         notebook_type: Optional[NotebookType] = None,
-    ) -> dict[str, Any]:
+    ) -> NotebookDict:
         """Create a notebook (``instance_type`` like ``cpu-1``, ``notebook_type`` notebook/lab)."""
         params = NotebookParams.build(
             instance_type=instance_type, image=image, notebook_type=notebook_type
         )
-        return self._call(requests_.create_notebook(organization_id, job_definition_name, params))
+        return cast(
+            "NotebookDict",
+            self._call(requests_.create_notebook(organization_id, job_definition_name, params)),
+        )
 
-    def get_notebooks(self, organization_id: str, job_definition_name: str) -> dict[str, Any]:
+    def get_notebooks(self, organization_id: str, job_definition_name: str) -> NotebookListDict:
         """Get a job definition's notebooks: ``{"total", "offset", "limit", "entries"}``.
 
         A bare list from the server is given that shape too.
         """
         request = requests_.list_notebooks(organization_id, job_definition_name)
-        return self._call(request, normalize_notebook_list)
+        return cast("NotebookListDict", self._call(request, normalize_notebook_list))
 
     def get_notebook(
         self, organization_id: str, job_definition_name: str, notebook_id: Optional[str] = None
-    ) -> dict[str, Any]:
+    ) -> NotebookDict:
         """Get one notebook as a dict (``notebook_id`` is required despite its default)."""
         request = requests_.get_notebook(organization_id, job_definition_name, notebook_id)
-        return self._call(request)
+        return cast("NotebookDict", self._call(request))
 
     def update_notebook(
         self,
@@ -67,7 +83,7 @@ class APIClient(SeedClient):
         instance_type: Optional[str] = None,
         image: Optional[str] = None,
         notebook_type: Optional[NotebookType] = None,
-    ) -> dict[str, Any]:
+    ) -> NotebookDict:
         """Change a notebook's instance type, image or notebook type."""
         params = NotebookParams.build(
             instance_type=instance_type, image=image, notebook_type=notebook_type
@@ -75,14 +91,14 @@ class APIClient(SeedClient):
         request = requests_.update_notebook(
             organization_id, job_definition_name, notebook_id, params
         )
-        return self._call(request)
+        return cast("NotebookDict", self._call(request))
 
     def delete_notebook(
         self, organization_id: str, job_definition_name: str, notebook_id: str
-    ) -> dict[str, Any]:
+    ) -> DeletedNotebookDict:
         """Delete a notebook: ``{"value": {"message": "<id> deleted"}}``."""
         request = requests_.delete_notebook(organization_id, job_definition_name, notebook_id)
-        return self._call(request)
+        return cast("DeletedNotebookDict", self._call(request))
 
     def start_notebook(
         self,
@@ -90,20 +106,20 @@ class APIClient(SeedClient):
         job_definition_name: str,
         notebook_id: str,
         notebook_type: Optional[NotebookType] = None,
-    ) -> dict[str, Any]:
+    ) -> NotebookActionResult:
         """Start a notebook; the platform answers with the notebook or a ``message``."""
         params = StartNotebookParams.build(notebook_type=notebook_type)
         request = requests_.start_notebook(
             organization_id, job_definition_name, notebook_id, params
         )
-        return self._call(request)
+        return cast("NotebookActionResult", self._call(request))
 
     def stop_notebook(
         self, organization_id: str, job_definition_name: str, notebook_id: str
-    ) -> dict[str, Any]:
+    ) -> NotebookActionResult:
         """Stop a notebook; the platform answers with the notebook or a ``message``."""
         request = requests_.stop_notebook(organization_id, job_definition_name, notebook_id)
-        return self._call(request)
+        return cast("NotebookActionResult", self._call(request))
 
     def get_notebook_recent_logs(
         self,
@@ -112,7 +128,7 @@ class APIClient(SeedClient):
         notebook_id: str,
         next_forward_token: Optional[str] = None,
         next_backward_token: Optional[str] = None,
-    ) -> dict[str, Any]:
+    ) -> NotebookLogPageDict:
         """Get a page of a notebook's log: ``{"events", "next_forward_token", ...}``."""
         request = requests_.notebook_recent_logs(
             organization_id,
@@ -121,4 +137,4 @@ class APIClient(SeedClient):
             next_forward_token,
             next_backward_token,
         )
-        return self._call(request)
+        return cast("NotebookLogPageDict", self._call(request))

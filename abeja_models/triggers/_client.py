@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional, cast
 
 from .._seed_client import SeedClient
 from ..models import _requests as requests_
 from ..models.params import CreateTriggerParams
+from ..models.wire import MessageDict, TriggerDict, TriggerListDict, TriggerRunPageDict
 
 
 class APIClient(SeedClient):
     """A low-level client for the Trigger API, call for call like ``abeja.triggers.APIClient``.
 
     Arguments are validated before anything is sent, answers are the platform's JSON
-    as dicts, and failures raise :mod:`abeja_models.errors` exceptions::
+    as dicts, and failures raise ``abeja_models.errors`` exceptions:
 
-        from abeja_models.triggers import APIClient
+    ```python
+    from abeja_models.triggers import APIClient
 
-        api_client = APIClient()  # credentials from the environment
-        trigger = api_client.create_trigger(
-            "1234567890123", "1111111111111", "ver-1111111111111111", "datalake",
-            "2222222222222", model_id="3333333333333", retry_count=3)
+    api_client = APIClient()  # credentials from the environment
+    trigger = api_client.create_trigger(
+        "1234567890123", "1111111111111", "ver-1111111111111111", "datalake",
+        "2222222222222", model_id="3333333333333", retry_count=3)
+    ```
 
     Args:
         credential: ``{"auth_token": ...}``, ``{"user_id": ..., "personal_access_token": ...}``
@@ -43,7 +46,7 @@ class APIClient(SeedClient):
         retry_count: Optional[int] = None,
         environment: Optional[dict[str, str]] = None,
         model_id: Optional[str] = None,
-    ) -> dict[str, Any]:
+    ) -> TriggerDict:
         """Create a trigger that runs ``version_id`` on data arriving in a DataLake channel.
 
         ``retry_count`` is 0..9 (platform default 5); ``output_service_name`` and
@@ -60,23 +63,32 @@ class APIClient(SeedClient):
             environment=environment,
             model_id=model_id,
         )
-        return self._call(requests_.create_trigger(organization_id, deployment_id, params))
+        return cast(
+            "TriggerDict",
+            self._call(requests_.create_trigger(organization_id, deployment_id, params)),
+        )
 
-    def get_trigger(
-        self, organization_id: str, deployment_id: str, trigger_id: str
-    ) -> dict[str, Any]:
+    def get_trigger(self, organization_id: str, deployment_id: str, trigger_id: str) -> TriggerDict:
         """Get one trigger as a dict."""
-        return self._call(requests_.get_trigger(organization_id, deployment_id, trigger_id))
+        return cast(
+            "TriggerDict",
+            self._call(requests_.get_trigger(organization_id, deployment_id, trigger_id)),
+        )
 
-    def get_triggers(self, organization_id: str, deployment_id: str) -> dict[str, Any]:
+    def get_triggers(self, organization_id: str, deployment_id: str) -> TriggerListDict:
         """Get a deployment's triggers: ``{"entries": [...]}``."""
-        return self._call(requests_.list_triggers(organization_id, deployment_id))
+        return cast(
+            "TriggerListDict", self._call(requests_.list_triggers(organization_id, deployment_id))
+        )
 
     def delete_trigger(
         self, organization_id: str, deployment_id: str, trigger_id: str
-    ) -> dict[str, Any]:
+    ) -> MessageDict:
         """Delete a trigger: ``{"message": "<trigger_id> deleted"}``."""
-        return self._call(requests_.delete_trigger(organization_id, deployment_id, trigger_id))
+        return cast(
+            "MessageDict",
+            self._call(requests_.delete_trigger(organization_id, deployment_id, trigger_id)),
+        )
 
     def get_trigger_runs(
         self,
@@ -85,7 +97,7 @@ class APIClient(SeedClient):
         trigger_id: str,
         next_page_token: Optional[str] = None,
         scan_forward: Optional[bool] = None,
-    ) -> dict[str, Any]:
+    ) -> TriggerRunPageDict:
         """Get one page of a trigger's runs: ``{"entries": [...], "next_page_token": ...}``.
 
         Newest first unless ``scan_forward=True``. Pass the page's ``next_page_token``
@@ -94,4 +106,4 @@ class APIClient(SeedClient):
         request = requests_.list_trigger_runs(
             organization_id, deployment_id, trigger_id, next_page_token, scan_forward
         )
-        return self._call(request)
+        return cast("TriggerRunPageDict", self._call(request))
