@@ -481,11 +481,17 @@ class _Handler(BaseHTTPRequestHandler):
         headers = dict(self.headers.items())
         fault = emulator._take_fault(self.command, parts.path)
         if fault is not None and fault.drop == "before_read":
-            emulator._record(RecordedRequest(self.command, parts.path, query, headers, b""))
+            emulator._record(
+                RecordedRequest(
+                    self.command, parts.path, query, headers, b"", self.client_address[1]
+                )
+            )
             self._drop()
             return
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        emulator._record(RecordedRequest(self.command, parts.path, query, headers, body))
+        emulator._record(
+            RecordedRequest(self.command, parts.path, query, headers, body, self.client_address[1])
+        )
         if fault is None:
             self._send_json(*emulator._answer(self.command, parts.path, query, headers, body))
             return

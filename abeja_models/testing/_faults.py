@@ -28,6 +28,8 @@ class RecordedRequest:
     headers: dict[str, str] = field(repr=False)
     """Every header as sent, credentials included; kept out of the repr."""
     body: bytes = field(repr=False)
+    client_port: int = field(repr=False)
+    """The client's port: requests that share it came over one kept-alive connection."""
 
 
 @dataclass
