@@ -151,7 +151,7 @@ class Notebook(PlatformModel):
     def wait_until(
         self, status: str, *, timeout: float = 600, poll_interval: float = 5
     ) -> Notebook:
-        """Poll until the notebook reports ``status``; raise :class:`WaitTimeoutError` if not.
+        """Poll until the notebook reports ``status``; raise ``WaitTimeoutError`` if not.
 
         The object is refreshed at every poll, so it is current when this returns.
         """
@@ -187,7 +187,7 @@ class Notebook(PlatformModel):
         return self._actions
 
 
-def normalize_notebook_list(data: Any) -> Any:
+def normalize_notebook_list(data: object) -> object:
     """Give a bare list of notebooks the documented ``{total, offset, limit, entries}`` shape."""
     if isinstance(data, list):
         return {"total": len(data), "offset": 0, "limit": len(data), "entries": data}

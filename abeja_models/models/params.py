@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar, Optional
+from typing import ClassVar, Optional
 from urllib.parse import quote
 
 import pydantic
@@ -121,10 +121,10 @@ class _Params(BaseModel):
     allowed: ClassVar[dict[str, str]] = {}
 
     @classmethod
-    def build(cls, **values: Any) -> Self:
+    def build(cls, **values: object) -> Self:
         """Validate keyword arguments, turning pydantic's error into a ``ValidationError``."""
         try:
-            return cls(**values)
+            return cls.model_validate(values)
         except pydantic.ValidationError as exc:
             error = exc.errors()[0]
             cause = error.get("ctx", {}).get("error")
@@ -134,7 +134,7 @@ class _Params(BaseModel):
             allowed = cls.allowed.get(parameter) or error["msg"]
             raise ValidationError(parameter, allowed, error.get("input")) from None
 
-    def body(self) -> dict[str, Any]:
+    def body(self) -> dict[str, object]:
         """The JSON body to send: only the parameters that were given."""
         return self.model_dump(exclude_none=True)
 
@@ -175,7 +175,7 @@ class CreateTriggerParams(_Params):
             raise ValidationError(missing, self.allowed[missing], None)
         return self
 
-    def body(self) -> dict[str, Any]:
+    def body(self) -> dict[str, object]:
         """The JSON body, with ``model_id`` sent as ``{"models": {"alias": ...}}``."""
         body = self.model_dump(exclude_none=True, exclude={"model_id"})
         if self.model_id is not None:
