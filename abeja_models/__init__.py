@@ -1,15 +1,15 @@
 """abeja-models: a typed, resource-oriented SDK for the ABEJA Platform Trigger and Notebook APIs.
 
-::
+```python
+from abeja_models import Client
 
-    from abeja_models import Client
-
-    client = Client()
-    deployment = client.organization("1234567890123").deployment("1111111111111")
-    trigger = deployment.triggers.create(
-        version_id="ver-1111111111111111", input_service_id="2222222222222")
-    for run in trigger.runs():
-        print(run.run_id, run.status)
+client = Client()
+deployment = client.organization("1234567890123").deployment("1111111111111")
+trigger = deployment.triggers.create(
+    version_id="ver-1111111111111111", input_service_id="2222222222222")
+for run in trigger.runs():
+    print(run.run_id, run.status)
+```
 """
 
 import importlib

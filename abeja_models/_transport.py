@@ -192,7 +192,7 @@ class _Pool:
 
 
 class Transport:
-    """Sends :class:`ApiRequest` objects and turns answers into JSON, models or errors."""
+    """Sends ``ApiRequest`` objects and turns answers into JSON, models or errors."""
 
     def __init__(self, settings: Settings, pool: Optional[_Pool] = None) -> None:
         self.settings = settings
@@ -410,7 +410,7 @@ class Transport:
 
 
 def decode_json(content: bytes, url: str) -> Any:
-    """Decode a successful answer's body, or raise :class:`InvalidResponseError`."""
+    """Decode a successful answer's body, or raise ``InvalidResponseError``."""
     try:
         return json.loads(content)
     except ValueError:

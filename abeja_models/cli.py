@@ -1,14 +1,14 @@
 """The ``abeja-models`` command: a demo, a local emulator, and the resources from a shell.
 
-::
-
-    abeja-models demo                                 # the whole SDK against a local emulator
-    abeja-models emulator --port 8080                 # serve one until Ctrl-C
-    abeja-models triggers list -o ORG -d DEPLOYMENT   # JSON lines; --table for people
-    abeja-models notebooks logs -o ORG -j JOB NOTEBOOK_ID --follow
+```bash
+abeja-models demo                                 # the whole SDK against a local emulator
+abeja-models emulator --port 8080                 # serve one until Ctrl-C
+abeja-models triggers list -o ORG -d DEPLOYMENT   # JSON lines; --table for people
+abeja-models notebooks logs -o ORG -j JOB NOTEBOOK_ID --follow
+```
 
 Resource commands read ``ABEJA_API_URL`` and the platform SDK's credential variables, as
-:class:`abeja_models.Client` does; ``--emulator`` runs them against an in-process
+``abeja_models.Client`` does; ``--emulator`` runs them against an in-process
 emulator instead. Mistakes and API errors print one line to stderr and exit non-zero.
 """
 

@@ -1,18 +1,20 @@
 """The exceptions raised by abeja-models.
 
-Every exception derives from :class:`AbejaError`, so ``except AbejaError`` catches
-everything this SDK raises on purpose::
+Every exception derives from ``AbejaError``, so ``except AbejaError`` catches
+everything this SDK raises on purpose:
 
-    AbejaError
-    ├── ValidationError            bad argument, raised before anything is sent (also a ValueError)
-    ├── UnboundModelError          an action was called on a model that has no client
-    ├── WaitTimeoutError           wait_until() ran out of time (also a TimeoutError)
-    ├── APIConnectionError         no usable answer: refused, reset, dropped
-    │   └── APITimeoutError        connect/read timeout or the call's deadline ran out
-    └── APIError                   the server answered with an error (status_code, error, ...)
-        ├── BadRequest 400, Unauthorized 401, Forbidden 403, NotFound 404,
-        │   Conflict 409, TooManyRequests 429, InternalServerError 5xx
-        └── InvalidResponseError   a 2xx answer whose body is not the JSON documented
+```text
+AbejaError
+├── ValidationError            bad argument, raised before anything is sent (also a ValueError)
+├── UnboundModelError          an action was called on a model that has no client
+├── WaitTimeoutError           wait_until() ran out of time (also a TimeoutError)
+├── APIConnectionError         no usable answer: refused, reset, dropped
+│   └── APITimeoutError        connect/read timeout or the call's deadline ran out
+└── APIError                   the server answered with an error (status_code, error, ...)
+    ├── BadRequest 400, Unauthorized 401, Forbidden 403, NotFound 404,
+    │   Conflict 409, TooManyRequests 429, InternalServerError 5xx
+    └── InvalidResponseError   a 2xx answer whose body is not the JSON documented
+```
 
 No exception message contains a credential: URLs never carry one, and request
 headers are never copied into an exception.
@@ -64,7 +66,7 @@ class ValidationError(AbejaError, ValueError):
 class UnboundModelError(AbejaError):
     """An action (refresh, delete, start, ...) was called on a model built from plain data.
 
-    Models returned by a :class:`~abeja_models.Client` know how to reach the platform;
+    Models returned by a ``Client`` know how to reach the platform;
     models made with ``Trigger.model_validate(...)`` do not until they are bound.
     """
 

@@ -1,4 +1,4 @@
-"""Notebook API documents: :class:`Notebook`, :class:`Creator`, :class:`LogEvent` and pages."""
+"""Notebook API documents: ``Notebook``, ``Creator``, ``LogEvent`` and pages."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class LogEvent(PlatformModel):
 
 
 class NotebookActions(Protocol):
-    """What a bound :class:`Notebook` calls back into (``job.notebooks`` provides it)."""
+    """What a bound ``Notebook`` calls back into (``job.notebooks`` provides it)."""
 
     def get(self, notebook_id: str) -> Notebook:
         """Fetch a notebook."""

@@ -2,7 +2,7 @@
 
 Both the resource layer and the seed-compatible ``APIClient`` classes build these
 models, so each rule exists once. A broken rule raises
-:class:`abeja_models.errors.ValidationError` naming the parameter and what it allows.
+``abeja_models.errors.ValidationError`` naming the parameter and what it allows.
 """
 
 from __future__ import annotations

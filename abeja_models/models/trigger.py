@@ -1,4 +1,4 @@
-"""Trigger API documents: :class:`Trigger`, :class:`TriggerRun` and their list pages."""
+"""Trigger API documents: ``Trigger``, ``TriggerRun`` and their list pages."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class TriggerRun(PlatformModel):
 
 
 class TriggerActions(Protocol):
-    """What a bound :class:`Trigger` calls back into (``deployment.triggers`` provides it)."""
+    """What a bound ``Trigger`` calls back into (``deployment.triggers`` provides it)."""
 
     def get(self, trigger_id: str) -> Trigger:
         """Fetch a trigger."""

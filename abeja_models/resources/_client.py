@@ -24,14 +24,14 @@ _UNSET: object = object()
 class Client:
     """The entry point: one client holds the credentials and a pool of connections.
 
-    ::
+    ```python
+    from abeja_models import Client
 
-        from abeja_models import Client
-
-        client = Client()  # ABEJA_API_URL, PLATFORM_AUTH_TOKEN, ... from the environment
-        org = client.organization("1234567890123")
-        for trigger in org.deployment("1111111111111").triggers.list():
-            print(trigger.trigger_id)
+    client = Client()  # ABEJA_API_URL, PLATFORM_AUTH_TOKEN, ... from the environment
+    org = client.organization("1234567890123")
+    for trigger in org.deployment("1111111111111").triggers.list():
+        print(trigger.trigger_id)
+    ```
 
     Args:
         base_url: the API's URL; default ``ABEJA_API_URL`` or ``https://api.abeja.io``.
@@ -113,10 +113,12 @@ class Client:
     ) -> Client:
         """A client with other limits that shares this one's credentials and connections.
 
-        Use it for one call or a group of calls::
+        Use it for one call or a group of calls:
 
-            client.with_options(deadline=10).organization(org_id).deployment(dep_id) \\
-                .triggers.get(trigger_id)
+        ```python
+        client.with_options(deadline=10).organization(org_id).deployment(dep_id) \\
+            .triggers.get(trigger_id)
+        ```
 
         ``deadline=None`` removes the deadline; arguments left out keep their value.
         """

@@ -1,4 +1,4 @@
-"""Test against a local ABEJA Platform: :class:`PlatformEmulator` and a pytest fixture.
+"""Test against a local ABEJA Platform: ``PlatformEmulator`` and a pytest fixture.
 
 The emulator needs only the standard library; the ``abeja_emulator`` fixture is
 registered with pytest when this package is installed.

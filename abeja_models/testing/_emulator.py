@@ -1,4 +1,4 @@
-"""The platform emulator: :class:`PlatformState` served over HTTP/1.1 on a loopback port."""
+"""The platform emulator: ``PlatformState`` served over HTTP/1.1 on a loopback port."""
 
 from __future__ import annotations
 
@@ -114,16 +114,16 @@ def _routes(
 class PlatformEmulator:
     """An in-memory ABEJA Platform (Trigger and Notebook APIs) on a local HTTP port.
 
-    ::
+    ```python
+    from abeja_models import Client
+    from abeja_models.testing import PlatformEmulator
 
-        from abeja_models import Client
-        from abeja_models.testing import PlatformEmulator
-
-        with PlatformEmulator() as emulator:
-            client = Client(base_url=emulator.url, auth_token="any")
-            triggers = client.organization("1").deployment("2").triggers
-            trigger = triggers.create(version_id="ver-1", input_service_id="3")
-            emulator.upload("3", b"an image")      # starts a run on every trigger of channel 3
+    with PlatformEmulator() as emulator:
+        client = Client(base_url=emulator.url, auth_token="any")
+        triggers = client.organization("1").deployment("2").triggers
+        trigger = triggers.create(version_id="ver-1", input_service_id="3")
+        emulator.upload("3", b"an image")      # starts a run on every trigger of channel 3
+    ```
 
     It answers the 13 documented endpoints with the documented shapes, refuses what the
     platform refuses (400 with ``error`` and ``error_description``; 401 without
@@ -131,7 +131,7 @@ class PlatformEmulator:
 
     Args:
         host: the address to listen on; keep the loopback default unless you must share it.
-        port: the port; 0 picks a free one (read it back from :attr:`url`).
+        port: the port; 0 picks a free one (read it back from ``url``).
         credentials: the bearer tokens and ``(user_id, token)`` pairs to accept; by default
             any credential is accepted and only a request with none is refused.
         page_size: entries per page of trigger runs and of notebook log events.
@@ -286,7 +286,7 @@ class PlatformEmulator:
         - ``malformed="truncated" | "empty" | "invalid_json" | "html"``: a broken body (on
           the real answer when no ``status`` is given, so the request is processed).
 
-        Returns the :class:`Fault`; its ``hits`` and ``remaining`` tell what happened.
+        Returns the ``Fault``; its ``hits`` and ``remaining`` tell what happened.
         """
         if status is None and drop is None and malformed is None and delay <= 0:
             raise ValueError("inject_fault needs a status, a delay, a drop or a malformed body")

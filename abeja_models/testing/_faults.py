@@ -36,7 +36,7 @@ class RecordedRequest:
 class Fault:
     """A fault that answers the next ``times`` requests matching ``method`` and ``path``.
 
-    Made by :meth:`PlatformEmulator.inject_fault`; ``remaining`` counts down as it fires and
+    Made by ``PlatformEmulator.inject_fault``; ``remaining`` counts down as it fires and
     ``hits`` counts how often it did.
     """
 

@@ -11,7 +11,7 @@ from ._emulator import PlatformEmulator
 
 @pytest.fixture
 def abeja_emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[PlatformEmulator]:
-    """A running :class:`PlatformEmulator`, with the environment pointing at it.
+    """A running ``PlatformEmulator``, with the environment pointing at it.
 
     ``ABEJA_API_URL`` and ``PLATFORM_AUTH_TOKEN`` are set for the test, so ``Client()``
     and the platform's own SDK reach the emulator with no arguments; the emulator stops,
