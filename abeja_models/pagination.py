@@ -57,6 +57,8 @@ def iter_log_events(
     """
     page = fetch_page(None)
     yield from page.events
+    if not page.events and not follow:
+        return
     token = page.next_forward_token
     while token:
         page = fetch_page(token)

@@ -10,7 +10,10 @@ from typing_extensions import Annotated
 
 def _format_timestamp(value: datetime) -> str:
     """Write timestamps the way the platform does: UTC, microseconds, ``Z``."""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime("%Y"): strftime does not pad years below 1000 to four
+    # digits, and the result could not be read back.
+    utc = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 # Both types are validated inside pydantic-core, with no Python call per value: a page
@@ -34,8 +37,13 @@ class PlatformModel(BaseModel):
     """
 
     # Schemas are built on first use, not at import.
+    # Assignments are validated too, so a naive datetime cannot slip in after parsing.
     model_config = ConfigDict(
-        extra="allow", populate_by_name=True, protected_namespaces=(), defer_build=True
+        extra="allow",
+        populate_by_name=True,
+        protected_namespaces=(),
+        defer_build=True,
+        validate_assignment=True,
     )
 
     def __eq__(self, other: object) -> bool:

@@ -39,8 +39,8 @@ class Notebooks:
         """Create a notebook; it starts ``Pending`` and becomes ``Running`` on its own.
 
         Args:
-            instance_type: e.g. ``"cpu-1"``, ``"gpu:b-4"`` (see :class:`InstanceTypes`).
-            image: e.g. ``"abeja-inc/all-cpu:19.10"`` (see :class:`Images`).
+            instance_type: e.g. ``"cpu-1"``, ``"gpu:b-4"`` (see ``InstanceTypes``).
+            image: e.g. ``"abeja-inc/all-cpu:19.10"`` (see ``Images``).
             notebook_type: ``"notebook"`` or ``"lab"``.
         """
         params = NotebookParams.build(
@@ -77,7 +77,7 @@ class Notebooks:
         request = requests_.update_notebook(
             self.organization_id, self.job_definition_name, notebook_id, params
         )
-        return self.bind(self._transport.model(request, Notebook))
+        return self._notebook_after(request, notebook_id)
 
     def delete(self, notebook_id: str) -> None:
         """Delete a notebook."""
@@ -137,10 +137,12 @@ class Notebooks:
         return notebook
 
     def _notebook_after(self, request: requests_.ApiRequest, notebook_id: str) -> Notebook:
-        # start/stop answer with the notebook, or (seen in practice) only a message:
-        # then the notebook is fetched so callers always get its current state.
+        # start/stop/update answer with the notebook, or with a placeholder id (the
+        # documents show "training_notebook_id": 0), or (seen in practice) only a message:
+        # unless the answer is this very notebook, it is fetched, so callers always get
+        # its current state and a bound notebook never takes another notebook's id.
         url, content = self._transport.send(request)
         data = decode_json(content, url)
-        if isinstance(data, dict) and "training_notebook_id" in data:
+        if isinstance(data, dict) and str(data.get("training_notebook_id")) == str(notebook_id):
             return self.bind(validate_model(Notebook, data, url))
         return self.get(notebook_id)

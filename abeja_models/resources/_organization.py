@@ -14,7 +14,9 @@ class Organization:
     def __init__(self, transport: Transport, organization_id: str) -> None:
         path_segment("organization_id", organization_id)
         self._transport = transport
-        self.organization_id = organization_id
+        # An int id (accepted in paths, as by the platform SDK) is held as the str the
+        # platform's documents carry, so the triggers returned can be bound to it.
+        self.organization_id = str(organization_id)
 
     def __repr__(self) -> str:
         return f"<Organization {self.organization_id}>"
@@ -34,8 +36,8 @@ class Deployment:
     def __init__(self, transport: Transport, organization_id: str, deployment_id: str) -> None:
         path_segment("deployment_id", deployment_id)
         self.organization_id = organization_id
-        self.deployment_id = deployment_id
-        self.triggers = Triggers(transport, organization_id, deployment_id)
+        self.deployment_id = str(deployment_id)
+        self.triggers = Triggers(transport, organization_id, self.deployment_id)
         """The triggers of this deployment."""
 
     def __repr__(self) -> str:

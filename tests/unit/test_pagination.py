@@ -1,0 +1,246 @@
+"""Lazy paging: trigger runs by ``next_page_token``, notebook logs by ``next_forward_token``."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable, Optional
+
+import pytest
+import responses
+from responses import matchers
+
+from abeja_models import Client, InvalidResponseError, Notebook, Trigger, pagination
+
+BASE_URL = "https://api.test"
+ORG = "1234567890123"
+DEP = "1111111111111"
+TID = "tri-3333333333333333"
+JOB = "test_job_definition"
+NID = "1410000000000"
+TRIGGER_PATH = f"/organizations/{ORG}/deployments/{DEP}/triggers/{TID}"
+RUNS_URL = f"{BASE_URL}{TRIGGER_PATH}/runs"
+NOTEBOOK_PATH = f"/organizations/{ORG}/training/definitions/{JOB}/notebooks/{NID}"
+LOGS_URL = f"{BASE_URL}{NOTEBOOK_PATH}/recentlogs"
+
+
+@pytest.fixture
+def trigger(api: responses.RequestsMock, client: Client, trigger_doc: dict[str, Any]) -> Trigger:
+    api.get(BASE_URL + TRIGGER_PATH, json=trigger_doc)
+    fetched = client.organization(ORG).deployment(DEP).triggers.get(TID)
+    api.calls.reset()
+    api.reset()
+    return fetched
+
+
+@pytest.fixture
+def notebook(api: responses.RequestsMock, client: Client, notebook_doc: dict[str, Any]) -> Notebook:
+    api.get(BASE_URL + NOTEBOOK_PATH, json=notebook_doc)
+    fetched = client.organization(ORG).job_definition(JOB).notebooks.get(NID)
+    api.calls.reset()
+    api.reset()
+    return fetched
+
+
+def _page(run: dict[str, Any], ids: list[str], token: Optional[str]) -> dict[str, Any]:
+    entries = [{**copy.deepcopy(run), "run_id": run_id} for run_id in ids]
+    return {"entries": entries, "next_page_token": token}
+
+
+def _runs_page(api: responses.RequestsMock, query: dict[str, str], page: dict[str, Any]) -> None:
+    api.get(RUNS_URL, json=page, match=[matchers.query_param_matcher(query)])
+
+
+def test_runs_sends_nothing_until_the_first_item_is_asked_for(
+    api: responses.RequestsMock, trigger: Trigger, trigger_run_doc: dict[str, Any]
+) -> None:
+    _runs_page(api, {}, _page(trigger_run_doc, ["run-1", "run-2"], "t1"))
+    _runs_page(api, {"next_page_token": "t1"}, _page(trigger_run_doc, ["run-3"], None))
+
+    runs = trigger.runs()
+    assert len(api.calls) == 0
+
+    first = next(runs)
+    assert first.run_id == "run-1"
+    assert len(api.calls) == 1
+
+    assert next(runs).run_id == "run-2"
+    assert len(api.calls) == 1  # the second item comes from the page already fetched
+
+    assert next(runs).run_id == "run-3"
+    assert len(api.calls) == 2
+    with pytest.raises(StopIteration):
+        next(runs)
+    assert len(api.calls) == 2
+
+
+def test_runs_follow_next_page_token_with_scan_forward_kept(
+    api: responses.RequestsMock,
+    sent: Callable[[int], Any],
+    trigger: Trigger,
+    trigger_run_doc: dict[str, Any],
+) -> None:
+    _runs_page(api, {"scan_forward": "True"}, _page(trigger_run_doc, ["run-1"], "t1"))
+    _runs_page(
+        api,
+        {"scan_forward": "True", "next_page_token": "t1"},
+        _page(trigger_run_doc, [], "t2"),  # an empty page in the middle is not the end
+    )
+    _runs_page(
+        api,
+        {"scan_forward": "True", "next_page_token": "t2"},
+        _page(trigger_run_doc, ["run-2", "run-3"], ""),
+    )
+
+    run_ids = [run.run_id for run in trigger.runs(scan_forward=True)]
+
+    assert run_ids == ["run-1", "run-2", "run-3"]
+    assert [sent(i).query for i in range(len(api.calls))] == [
+        {"scan_forward": "True"},
+        {"scan_forward": "True", "next_page_token": "t1"},
+        {"scan_forward": "True", "next_page_token": "t2"},
+    ]
+
+
+def test_runs_end_when_the_token_is_absent(
+    api: responses.RequestsMock, trigger: Trigger, trigger_run_doc: dict[str, Any]
+) -> None:
+    api.get(RUNS_URL, json={"entries": [trigger_run_doc]})
+
+    assert [run.run_id for run in trigger.runs()] == ["run-3333333333333333"]
+    assert len(api.calls) == 1
+
+
+def test_a_repeated_page_token_is_an_invalid_response_not_a_loop(
+    api: responses.RequestsMock, trigger: Trigger, trigger_run_doc: dict[str, Any]
+) -> None:
+    _runs_page(api, {}, _page(trigger_run_doc, ["run-1"], "again"))
+    _runs_page(api, {"next_page_token": "again"}, _page(trigger_run_doc, ["run-2"], "again"))
+
+    runs = trigger.runs()
+    seen = [next(runs).run_id, next(runs).run_id]
+    with pytest.raises(InvalidResponseError) as caught:
+        next(runs)
+
+    assert seen == ["run-1", "run-2"]
+    assert "again" in str(caught.value)
+    assert len(api.calls) == 2
+
+
+def test_a_token_repeated_after_several_pages_is_caught(
+    api: responses.RequestsMock, trigger: Trigger, trigger_run_doc: dict[str, Any]
+) -> None:
+    _runs_page(api, {}, _page(trigger_run_doc, ["run-1"], "a"))
+    _runs_page(api, {"next_page_token": "a"}, _page(trigger_run_doc, ["run-2"], "b"))
+    _runs_page(api, {"next_page_token": "b"}, _page(trigger_run_doc, ["run-3"], "a"))
+
+    with pytest.raises(InvalidResponseError):
+        list(trigger.runs())
+    assert len(api.calls) == 3
+
+
+def test_a_page_error_surfaces_at_the_item_that_needs_it(
+    api: responses.RequestsMock, trigger: Trigger, trigger_run_doc: dict[str, Any]
+) -> None:
+    _runs_page(api, {}, _page(trigger_run_doc, ["run-1"], "t1"))
+    api.get(
+        RUNS_URL,
+        status=404,
+        json={"error": "not_found"},
+        match=[matchers.query_param_matcher({"next_page_token": "t1"})],
+    )
+
+    runs = trigger.runs()
+    assert next(runs).run_id == "run-1"
+    with pytest.raises(Exception, match="404"):
+        next(runs)
+
+
+# -- notebook logs ---------------------------------------------------------------------------
+
+
+def _events(*messages: str) -> list[dict[str, str]]:
+    return [{"message": m, "timestamp": "2019-10-16T00:00:00.000Z"} for m in messages]
+
+
+def _logs_page(
+    api: responses.RequestsMock,
+    query: dict[str, str],
+    events: list[dict[str, str]],
+    forward: Optional[str],
+) -> None:
+    page = {"events": events, "next_forward_token": forward, "next_backward_token": "back"}
+    api.get(LOGS_URL, json=page, match=[matchers.query_param_matcher(query)])
+
+
+def test_logs_send_nothing_until_iterated(api: responses.RequestsMock, notebook: Notebook) -> None:
+    _logs_page(api, {}, _events("one"), None)
+
+    events = notebook.logs()
+    assert len(api.calls) == 0
+
+    assert next(events).message == "one"
+    assert len(api.calls) == 1
+
+
+def test_logs_follow_the_forward_token_and_stop_at_the_first_empty_page(
+    api: responses.RequestsMock,
+    sent: Callable[[int], Any],
+    notebook: Notebook,
+) -> None:
+    _logs_page(api, {}, _events("one", "two"), "f1")
+    _logs_page(api, {"next_forward_token": "f1"}, _events("three"), "f2")
+    _logs_page(api, {"next_forward_token": "f2"}, [], "f3")
+    _logs_page(api, {"next_forward_token": "f3"}, _events("never asked for"), "f4")
+
+    messages = [event.message for event in notebook.logs()]
+
+    assert messages == ["one", "two", "three"]
+    assert [sent(i).query for i in range(len(api.calls))] == [
+        {},
+        {"next_forward_token": "f1"},
+        {"next_forward_token": "f2"},
+    ]
+
+
+def test_logs_stop_when_the_forward_token_does_not_advance(
+    api: responses.RequestsMock, notebook: Notebook
+) -> None:
+    _logs_page(api, {}, _events("one"), "f1")
+    _logs_page(api, {"next_forward_token": "f1"}, _events("two"), "f1")
+
+    assert [event.message for event in notebook.logs()] == ["one", "two"]
+    assert len(api.calls) == 2
+
+
+def test_logs_of_a_first_page_without_token_end_there(
+    api: responses.RequestsMock, notebook: Notebook
+) -> None:
+    _logs_page(api, {}, [], None)
+
+    assert list(notebook.logs()) == []
+    assert len(api.calls) == 1
+
+
+def test_logs_with_follow_poll_again_after_an_empty_page(
+    api: responses.RequestsMock, notebook: Notebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(pagination.time, "sleep", slept.append)
+    _logs_page(api, {}, _events("one"), "f1")
+    api.get(
+        LOGS_URL,
+        json={"events": [], "next_forward_token": "f1"},
+        match=[matchers.query_param_matcher({"next_forward_token": "f1"})],
+    )
+    api.get(
+        LOGS_URL,
+        json={"events": _events("two"), "next_forward_token": "f2"},
+        match=[matchers.query_param_matcher({"next_forward_token": "f1"})],
+    )
+
+    events = notebook.logs(follow=True, poll_interval=0.25)
+    assert [next(events).message, next(events).message] == ["one", "two"]
+    events.close()
+
+    assert slept == [0.25]
+    assert len(api.calls) == 3

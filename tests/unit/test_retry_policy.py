@@ -1,0 +1,414 @@
+"""Which calls are retried, how often, and how long the transport pauses in between.
+
+The ``client`` fixture has ``max_retries=2`` and ``backoff_base=0``; the autouse ``pauses``
+fixture records the transport's sleeps instead of sleeping.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+from typing import Any, Callable
+
+import pytest
+import requests
+import responses
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
+
+from abeja_models import Client
+from abeja_models.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    InternalServerError,
+    TooManyRequests,
+)
+from abeja_models.notebook import APIClient as NotebookAPIClient
+from abeja_models.triggers import APIClient as TriggerAPIClient
+
+BASE_URL = "https://api.test"
+ORG = "1234567890123"
+DEP = "1111111111111"
+TID = "tri-3333333333333333"
+JOB = "test_job_definition"
+NID = "1410000000000"
+TRIGGERS_URL = f"{BASE_URL}/organizations/{ORG}/deployments/{DEP}/triggers"
+TRIGGER_URL = f"{TRIGGERS_URL}/{TID}"
+NOTEBOOKS_URL = f"{BASE_URL}/organizations/{ORG}/training/definitions/{JOB}/notebooks"
+NOTEBOOK_URL = f"{NOTEBOOKS_URL}/{NID}"
+
+RETRIED_STATUSES = [429, 500, 502, 503, 504]
+
+
+def _refused_connection() -> requests.exceptions.ConnectionError:
+    """What requests raises when the TCP connection could not even be made."""
+    reason = NewConnectionError(None, "Connection refused")  # type: ignore[arg-type]
+    return requests.exceptions.ConnectionError(MaxRetryError(None, TRIGGERS_URL, reason))  # type: ignore[arg-type]
+
+
+def _idempotent_calls(
+    client: Client, doc: dict[str, Any], notebook: dict[str, Any]
+) -> list[tuple[str, str, dict[str, Any], Callable[[], object]]]:
+    """(method, url, success body, call) for a GET, a PUT and a DELETE."""
+    triggers = client.organization(ORG).deployment(DEP).triggers
+    notebooks = client.organization(ORG).job_definition(JOB).notebooks
+    return [
+        ("GET", TRIGGER_URL, doc, lambda: triggers.get(TID)),
+        ("PUT", NOTEBOOK_URL, notebook, lambda: notebooks.update(NID, instance_type="cpu-2")),
+        ("DELETE", TRIGGER_URL, {"message": "deleted"}, lambda: triggers.delete(TID)),
+    ]
+
+
+@pytest.mark.parametrize("status", RETRIED_STATUSES)
+@pytest.mark.parametrize("which", [0, 1, 2], ids=["GET", "PUT", "DELETE"])
+def test_idempotent_calls_are_retried_on_retriable_statuses_until_success(
+    api: responses.RequestsMock,
+    client: Client,
+    pauses: list[float],
+    trigger_doc: dict[str, Any],
+    notebook_doc: dict[str, Any],
+    status: int,
+    which: int,
+) -> None:
+    method, url, success, call = _idempotent_calls(client, trigger_doc, notebook_doc)[which]
+    api.add(method, url, status=status, json={"error": "busy"})
+    api.add(method, url, status=status, json={"error": "busy"})
+    api.add(method, url, status=200, json=success)
+
+    call()
+
+    assert len(api.calls) == 3
+    assert all(c.request.method == method for c in api.calls)
+    assert pauses == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("status", RETRIED_STATUSES)
+def test_retries_stop_after_max_retries_with_the_last_error(
+    api: responses.RequestsMock, client: Client, pauses: list[float], status: int
+) -> None:
+    api.get(TRIGGER_URL, status=status, json={"error": "busy", "error_description": "again"})
+
+    expected = TooManyRequests if status == 429 else InternalServerError
+    with pytest.raises(expected) as caught:
+        client.organization(ORG).deployment(DEP).triggers.get(TID)
+
+    assert caught.value.status_code == status
+    assert len(api.calls) == 3  # the first attempt and max_retries=2 more
+    assert len(pauses) == 2
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 409])
+def test_client_errors_are_not_retried(
+    api: responses.RequestsMock, client: Client, pauses: list[float], status: int
+) -> None:
+    api.get(TRIGGER_URL, status=status, json={"error": "no"})
+
+    with pytest.raises(Exception, match=str(status)):
+        client.organization(ORG).deployment(DEP).triggers.get(TID)
+
+    assert len(api.calls) == 1
+    assert pauses == []
+
+
+@pytest.mark.parametrize("which", [0, 1, 2], ids=["GET", "PUT", "DELETE"])
+def test_idempotent_calls_are_retried_after_connection_errors(
+    api: responses.RequestsMock,
+    client: Client,
+    pauses: list[float],
+    trigger_doc: dict[str, Any],
+    notebook_doc: dict[str, Any],
+    which: int,
+) -> None:
+    method, url, success, call = _idempotent_calls(client, trigger_doc, notebook_doc)[which]
+    api.add(method, url, body=requests.exceptions.ConnectionError("connection reset by peer"))
+    api.add(method, url, body=requests.exceptions.ReadTimeout("read timed out"))
+    api.add(method, url, json=success)
+
+    call()
+
+    assert len(api.calls) == 3
+    assert pauses == [0.0, 0.0]
+
+
+def test_a_body_cut_off_mid_read_is_retried_for_a_get(
+    api: responses.RequestsMock, client: Client, trigger_doc: dict[str, Any]
+) -> None:
+    api.get(TRIGGER_URL, body=ProtocolError("Connection broken: IncompleteRead"))
+    api.get(TRIGGER_URL, json=trigger_doc)
+
+    assert client.organization(ORG).deployment(DEP).triggers.get(TID).trigger_id == TID
+    assert len(api.calls) == 2
+
+
+def test_connection_errors_exhaust_the_retries(
+    api: responses.RequestsMock, client: Client, pauses: list[float]
+) -> None:
+    api.get(TRIGGER_URL, body=requests.exceptions.ConnectionError("connection reset by peer"))
+
+    with pytest.raises(APIConnectionError) as caught:
+        client.organization(ORG).deployment(DEP).triggers.get(TID)
+
+    assert caught.value.method == "GET"
+    assert caught.value.url == TRIGGER_URL
+    assert len(api.calls) == 3
+    assert len(pauses) == 2
+
+
+def test_read_timeouts_exhaust_the_retries_as_a_timeout_error(
+    api: responses.RequestsMock, client: Client
+) -> None:
+    api.get(TRIGGER_URL, body=requests.exceptions.ReadTimeout("read timed out"))
+
+    with pytest.raises(APITimeoutError):
+        client.organization(ORG).deployment(DEP).triggers.get(TID)
+
+    assert len(api.calls) == 3
+
+
+# -- creating POSTs --------------------------------------------------------------------------
+
+
+def _creates(
+    client: Client, trigger_api: TriggerAPIClient, notebook_api: NotebookAPIClient
+) -> list[tuple[str, Callable[[], object]]]:
+    triggers = client.organization(ORG).deployment(DEP).triggers
+    notebooks = client.organization(ORG).job_definition(JOB).notebooks
+    return [
+        (TRIGGERS_URL, lambda: triggers.create(version_id="ver-1", input_service_id="2")),
+        (TRIGGERS_URL, lambda: trigger_api.create_trigger(ORG, DEP, "ver-1", "datalake", "2")),
+        (NOTEBOOKS_URL, lambda: notebooks.create(instance_type="cpu-1")),
+        (NOTEBOOKS_URL, lambda: notebook_api.create_notebook(ORG, JOB, "cpu-1")),
+    ]
+
+
+CREATE_IDS = ["triggers.create", "create_trigger", "notebooks.create", "create_notebook"]
+
+
+@pytest.mark.parametrize("which", range(4), ids=CREATE_IDS)
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_a_create_is_not_retried_after_a_server_error(
+    api: responses.RequestsMock,
+    client: Client,
+    trigger_api: TriggerAPIClient,
+    notebook_api: NotebookAPIClient,
+    pauses: list[float],
+    which: int,
+    status: int,
+) -> None:
+    url, call = _creates(client, trigger_api, notebook_api)[which]
+    api.post(url, status=status, json={"error": "internal"})
+
+    with pytest.raises(InternalServerError):
+        call()
+
+    assert len(api.calls) == 1
+    assert pauses == []
+
+
+@pytest.mark.parametrize("which", range(4), ids=CREATE_IDS)
+@pytest.mark.parametrize(
+    "failure",
+    [
+        requests.exceptions.ReadTimeout("read timed out"),
+        requests.exceptions.ConnectionError("connection reset by peer"),
+        ProtocolError("Connection broken: IncompleteRead"),
+    ],
+    ids=["read-timeout", "dropped", "cut-off"],
+)
+def test_a_create_is_not_retried_once_it_may_have_been_processed(
+    api: responses.RequestsMock,
+    client: Client,
+    trigger_api: TriggerAPIClient,
+    notebook_api: NotebookAPIClient,
+    pauses: list[float],
+    which: int,
+    failure: Exception,
+) -> None:
+    url, call = _creates(client, trigger_api, notebook_api)[which]
+    api.post(url, body=failure)
+
+    with pytest.raises(APIConnectionError):
+        call()
+
+    assert len(api.calls) == 1
+    assert pauses == []
+
+
+@pytest.mark.parametrize("which", range(4), ids=CREATE_IDS)
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_create_is_retried_when_the_server_did_not_act(
+    api: responses.RequestsMock,
+    client: Client,
+    trigger_api: TriggerAPIClient,
+    notebook_api: NotebookAPIClient,
+    trigger_created_doc: dict[str, Any],
+    which: int,
+    status: int,
+) -> None:
+    url, call = _creates(client, trigger_api, notebook_api)[which]
+    api.post(url, status=status, json={"error": "later"})
+    api.post(url, status=201, json=trigger_created_doc if url == TRIGGERS_URL else _nb())
+
+    call()
+
+    assert len(api.calls) == 2
+
+
+@pytest.mark.parametrize("which", range(4), ids=CREATE_IDS)
+@pytest.mark.parametrize(
+    "failure",
+    [_refused_connection(), requests.exceptions.ConnectTimeout("connect timed out")],
+    ids=["refused", "connect-timeout"],
+)
+def test_a_create_is_retried_when_the_connection_was_never_made(
+    api: responses.RequestsMock,
+    client: Client,
+    trigger_api: TriggerAPIClient,
+    notebook_api: NotebookAPIClient,
+    trigger_created_doc: dict[str, Any],
+    which: int,
+    failure: Exception,
+) -> None:
+    url, call = _creates(client, trigger_api, notebook_api)[which]
+    api.post(url, body=failure)
+    api.post(url, json=trigger_created_doc if url == TRIGGERS_URL else _nb())
+
+    call()
+
+    assert len(api.calls) == 2
+
+
+def test_start_is_not_retried_after_a_server_error(
+    api: responses.RequestsMock, client: Client
+) -> None:
+    api.post(NOTEBOOK_URL + "/start", status=500, json={"error": "internal"})
+
+    with pytest.raises(InternalServerError):
+        client.organization(ORG).job_definition(JOB).notebooks.start(NID)
+
+    assert len(api.calls) == 1
+
+
+def _nb() -> dict[str, Any]:
+    return {
+        "training_notebook_id": NID,
+        "job_definition_id": "1",
+        "name": "notebook-1",
+        "status": "Pending",
+        "instance_type": "cpu-1",
+        "image": "abeja-inc/all-cpu:19.10",
+    }
+
+
+# -- Retry-After -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_after_seconds_are_honoured(
+    api: responses.RequestsMock,
+    client: Client,
+    pauses: list[float],
+    trigger_doc: dict[str, Any],
+    status: int,
+) -> None:
+    api.get(TRIGGER_URL, status=status, headers={"Retry-After": "3"})
+    api.get(TRIGGER_URL, status=status, headers={"Retry-After": "0.5"})
+    api.get(TRIGGER_URL, json=trigger_doc)
+
+    client.organization(ORG).deployment(DEP).triggers.get(TID)
+
+    assert pauses == [3.0, 0.5]
+    assert len(api.calls) == 3
+
+
+def test_retry_after_is_honoured_for_a_create(
+    api: responses.RequestsMock,
+    client: Client,
+    pauses: list[float],
+    trigger_created_doc: dict[str, Any],
+) -> None:
+    api.post(TRIGGERS_URL, status=429, headers={"Retry-After": "2"})
+    api.post(TRIGGERS_URL, json=trigger_created_doc)
+
+    client.organization(ORG).deployment(DEP).triggers.create(
+        version_id="ver-1", input_service_id="2"
+    )
+
+    assert pauses == [2.0]
+    assert len(api.calls) == 2
+
+
+def test_retry_after_as_an_http_date_is_honoured(
+    api: responses.RequestsMock, client: Client, pauses: list[float], trigger_doc: dict[str, Any]
+) -> None:
+    when = datetime.now(timezone.utc) + timedelta(seconds=30)
+    api.get(TRIGGER_URL, status=503, headers={"Retry-After": format_datetime(when, usegmt=True)})
+    api.get(TRIGGER_URL, json=trigger_doc)
+
+    client.organization(ORG).deployment(DEP).triggers.get(TID)
+
+    assert len(pauses) == 1
+    assert 27 <= pauses[0] <= 30
+
+
+def test_a_retry_after_beyond_a_minute_is_not_waited_for(
+    api: responses.RequestsMock, client: Client, pauses: list[float]
+) -> None:
+    api.get(TRIGGER_URL, status=429, headers={"Retry-After": "3600"})
+
+    with pytest.raises(TooManyRequests):
+        client.organization(ORG).deployment(DEP).triggers.get(TID)
+
+    assert len(api.calls) == 1
+    assert pauses == []
+
+
+def test_backoff_grows_exponentially_within_its_jitter(
+    api: responses.RequestsMock, pauses: list[float]
+) -> None:
+    api.get(TRIGGER_URL, status=503)
+    client = Client(
+        base_url=BASE_URL, auth_token="t", max_retries=4, backoff_base=1.0, backoff_max=4.0
+    )
+    with client, pytest.raises(InternalServerError):
+        client.organization(ORG).deployment(DEP).triggers.get(TID)
+
+    assert len(api.calls) == 5
+    ceilings = [1.0, 2.0, 4.0, 4.0]
+    assert len(pauses) == 4
+    for pause, ceiling in zip(pauses, ceilings):
+        assert ceiling / 2 <= pause <= ceiling
+
+
+def test_max_retries_zero_makes_one_attempt(
+    api: responses.RequestsMock, pauses: list[float]
+) -> None:
+    api.get(TRIGGER_URL, status=503)
+    client = Client(base_url=BASE_URL, auth_token="t", max_retries=0)
+    with client, pytest.raises(InternalServerError):
+        client.organization(ORG).deployment(DEP).triggers.get(TID)
+
+    assert len(api.calls) == 1
+    assert pauses == []
+
+
+def test_seed_max_retry_count_is_honoured(
+    api: responses.RequestsMock, trigger_api: TriggerAPIClient, pauses: list[float]
+) -> None:
+    api.get(TRIGGER_URL, status=502)
+
+    with pytest.raises(InternalServerError):
+        trigger_api.get_trigger(ORG, DEP, TID)
+
+    assert len(api.calls) == 3  # max_retry_count=2
+    assert len(pauses) == 2
+
+
+def test_max_retry_count_from_the_environment(
+    api: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ABEJA_SDK_MAX_RETRY_COUNT", "1")
+    api.get(TRIGGER_URL, status=500)
+    with Client(base_url=BASE_URL, auth_token="t") as client, pytest.raises(InternalServerError):
+        client.organization(ORG).deployment(DEP).triggers.get(TID)
+
+    assert len(api.calls) == 2
