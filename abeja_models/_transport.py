@@ -50,6 +50,7 @@ from .errors import (
     APIConnectionError,
     APITimeoutError,
     InvalidResponseError,
+    NotFound,
     Unauthorized,
     error_class_for_status,
 )
@@ -226,6 +227,19 @@ class Transport:
         url, content = self.send(request)
         return parse_model(model_type, content, url)
 
+    def delete(self, request: ApiRequest) -> None:
+        """Send a DELETE; done when the resource is gone, whichever attempt removed it.
+
+        A retry that finds nothing after an attempt whose answer was lost is told 404:
+        that attempt did the deleting, so the call has succeeded.
+        """
+        try:
+            self.send(request)
+        except NotFound as error:
+            if not error.after_lost_answer:
+                raise
+            logger.info("DELETE %s: already done by an earlier attempt", request.path)
+
     # -- sending --------------------------------------------------------------------------
 
     def send(self, request: ApiRequest) -> tuple[str, bytes]:
@@ -241,6 +255,7 @@ class Transport:
         started = time.monotonic()
         give_up_at = started + settings.deadline if settings.deadline is not None else None
         attempt = 0
+        answer_lost = False  # an earlier attempt may have been carried out
         while True:
             attempt += 1
             timeout = self._attempt_timeout(request.method, url, give_up_at)
@@ -250,6 +265,7 @@ class Transport:
                 retriable = not (is_post and failure.sent)
                 if not retriable or attempt > settings.max_retries:
                     raise failure.error from failure.__cause__
+                answer_lost = answer_lost or failure.sent
                 pause = self._backoff(attempt, None)
                 self._log_retry(request, attempt, str(failure.error), pause)
             else:
@@ -265,7 +281,8 @@ class Transport:
                     or (retry_after is not None and retry_after > MAX_RETRY_AFTER)
                 ):
                     self._log_done(request, status, started, attempt)
-                    self._raise_for_status(answer, url)
+                    self._raise_for_status(answer, url, answer_lost)
+                answer_lost = answer_lost or status not in POST_RETRIABLE_STATUSES
                 pause = self._backoff(attempt, retry_after)
                 self._log_retry(request, attempt, f"status {status}", pause)
             if give_up_at is not None and time.monotonic() + pause >= give_up_at:
@@ -360,7 +377,7 @@ class Transport:
             pause = max(pause, retry_after)
         return pause
 
-    def _raise_for_status(self, answer: _Answer, url: str) -> NoReturn:
+    def _raise_for_status(self, answer: _Answer, url: str, after_lost_answer: bool) -> NoReturn:
         status = answer.status
         error_class = error_class_for_status(status)
         text = answer.body.decode("utf-8", errors="replace")
@@ -383,7 +400,9 @@ class Transport:
                 " (no credentials configured: pass auth_token= or set PLATFORM_AUTH_TOKEN, or"
                 " ABEJA_PLATFORM_USER_ID and ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN)"
             )
-        raise error_class(status, error, description, url=url, body=text)
+        raise error_class(
+            status, error, description, url=url, body=text, after_lost_answer=after_lost_answer
+        )
 
     def _log_done(self, request: ApiRequest, status: int, started: float, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):

@@ -110,6 +110,9 @@ class APIError(AbejaError):
         error_description: the platform's explanation, as sent.
         url: the URL of the failed call (it never carries credentials).
         body: the response body as text, cut to 2,000 characters.
+        after_lost_answer: this answer came to a retry, after an earlier attempt whose
+            answer was lost and which the platform may have carried out. A `NotFound`
+            with this set, from a DELETE, means the earlier attempt did the deleting.
     """
 
     def __init__(
@@ -120,12 +123,14 @@ class APIError(AbejaError):
         *,
         url: str,
         body: str = "",
+        after_lost_answer: bool = False,
     ) -> None:
         self.status_code = status_code
         self.error = error
         self.error_description = error_description
         self.url = url
         self.body = body[:2000]
+        self.after_lost_answer = after_lost_answer
         super().__init__(f"{status_code} {error}: {error_description} ({url})")
 
 

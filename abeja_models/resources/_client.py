@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 from types import TracebackType
-from typing import Optional, Union
+from typing import Literal, Optional, Union
 
 from .._config import (
     DEFAULT_POOL_SIZE,
@@ -18,7 +19,14 @@ from ..notebook import APIClient as NotebookAPIClient
 from ..triggers import APIClient as TriggerAPIClient
 from ._organization import Organization
 
-_UNSET: object = object()
+
+class _Keep(enum.Enum):
+    """The default of an argument whose ``None`` means something: keep the current value."""
+
+    KEEP = "KEEP"
+
+
+_KEEP = _Keep.KEEP
 
 
 class Client:
@@ -109,7 +117,7 @@ class Client:
         *,
         timeout: Optional[Timeout] = None,
         max_retries: Optional[int] = None,
-        deadline: Union[float, object, None] = _UNSET,
+        deadline: Union[float, Literal[_Keep.KEEP], None] = _KEEP,
     ) -> Client:
         """A client with other limits that shares this one's credentials and connections.
 
@@ -123,19 +131,12 @@ class Client:
         ``deadline=None`` removes the deadline; arguments left out keep their value.
         """
         settings = self._transport.settings
-        changes: dict[str, object] = {}
-        if timeout is not None:
-            changes["timeout"] = normalize_timeout(timeout)
-        if max_retries is not None:
-            changes["max_retries"] = max_retries
-        if deadline is not _UNSET:
-            changes["deadline"] = deadline
         checked = resolve_settings(
             base_url=settings.base_url,
             credentials=settings.credentials,
-            timeout=changes.get("timeout", settings.timeout),  # type: ignore[arg-type]
-            max_retries=changes.get("max_retries", settings.max_retries),  # type: ignore[arg-type]
-            deadline=changes.get("deadline", settings.deadline),  # type: ignore[arg-type]
+            timeout=settings.timeout if timeout is None else normalize_timeout(timeout),
+            max_retries=settings.max_retries if max_retries is None else max_retries,
+            deadline=settings.deadline if deadline is _KEEP else deadline,
             verify=settings.verify,
             pool_size=settings.pool_size,
             backoff_base=settings.backoff_base,

@@ -80,11 +80,15 @@ class Notebooks:
         return self._notebook_after(request, notebook_id)
 
     def delete(self, notebook_id: str) -> None:
-        """Delete a notebook."""
+        """Delete a notebook; `NotFound` if there is no such notebook.
+
+        When an attempt's answer was lost and the retry finds the notebook gone, that
+        attempt deleted it, and the call succeeds.
+        """
         request = requests_.delete_notebook(
             self.organization_id, self.job_definition_name, notebook_id
         )
-        self._transport.send(request)
+        self._transport.delete(request)
 
     def start(self, notebook_id: str, *, notebook_type: Optional[NotebookType] = None) -> Notebook:
         """Start a notebook and return it as it is now (``Pending`` until it runs)."""

@@ -79,9 +79,13 @@ class Triggers:
         ]
 
     def delete(self, trigger_id: str) -> None:
-        """Delete a trigger."""
+        """Delete a trigger; `NotFound` if there is no such trigger.
+
+        When an attempt's answer was lost and the retry finds the trigger gone, that
+        attempt deleted it, and the call succeeds.
+        """
         request = requests_.delete_trigger(self.organization_id, self.deployment_id, trigger_id)
-        self._transport.send(request)
+        self._transport.delete(request)
 
     def runs(self, trigger_id: str, *, scan_forward: Optional[bool] = None) -> Iterator[TriggerRun]:
         """Iterate over a trigger's runs, one page in memory at a time.

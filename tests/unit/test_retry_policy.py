@@ -20,6 +20,7 @@ from abeja_models.errors import (
     APIConnectionError,
     APITimeoutError,
     InternalServerError,
+    NotFound,
     TooManyRequests,
 )
 from abeja_models.notebook import APIClient as NotebookAPIClient
@@ -136,6 +137,72 @@ def test_a_body_cut_off_mid_read_is_retried_for_a_get(
     api.get(TRIGGER_URL, json=trigger_doc)
 
     assert client.organization(ORG).deployment(DEP).triggers.get(TID).trigger_id == TID
+    assert len(api.calls) == 2
+
+
+LOST_ANSWERS = {
+    "dropped": requests.exceptions.ConnectionError("connection reset by peer"),
+    "read-timeout": requests.exceptions.ReadTimeout("read timed out"),
+    "cut-off": ProtocolError("Connection broken: IncompleteRead"),
+}
+
+
+@pytest.mark.parametrize("lost", [*LOST_ANSWERS, 500, 502, 504])
+@pytest.mark.parametrize("what", ["trigger", "notebook"])
+def test_a_delete_whose_retry_finds_nothing_after_a_lost_answer_has_succeeded(
+    api: responses.RequestsMock, client: Client, lost: object, what: str
+) -> None:
+    organization = client.organization(ORG)
+    if what == "trigger":
+        url, delete = TRIGGER_URL, lambda: organization.deployment(DEP).triggers.delete(TID)
+    else:
+        url, delete = NOTEBOOK_URL, lambda: organization.job_definition(JOB).notebooks.delete(NID)
+    if isinstance(lost, int):
+        api.delete(url, status=lost, json={"error": "gateway"})
+    else:
+        api.delete(url, body=LOST_ANSWERS[str(lost)])
+    api.delete(url, status=404, json={"error": "not_found"})
+
+    assert delete() is None
+    assert len(api.calls) == 2
+
+
+@pytest.mark.parametrize("refused", [429, 503])
+def test_a_delete_whose_retry_finds_nothing_after_a_refusal_is_not_found(
+    api: responses.RequestsMock, client: Client, refused: int
+) -> None:
+    # 429 and 503 say the platform did nothing: someone else removed it, or it never was.
+    api.delete(TRIGGER_URL, status=refused, json={"error": "busy"})
+    api.delete(TRIGGER_URL, status=404, json={"error": "not_found"})
+
+    with pytest.raises(NotFound) as caught:
+        client.organization(ORG).deployment(DEP).triggers.delete(TID)
+
+    assert caught.value.after_lost_answer is False
+    assert len(api.calls) == 2
+
+
+def test_a_delete_of_what_never_existed_is_not_found(
+    api: responses.RequestsMock, client: Client
+) -> None:
+    api.delete(TRIGGER_URL, status=404, json={"error": "not_found"})
+
+    with pytest.raises(NotFound):
+        client.organization(ORG).deployment(DEP).triggers.delete(TID)
+
+
+def test_the_low_level_delete_reports_the_lost_answer_on_not_found(
+    api: responses.RequestsMock, trigger_api: TriggerAPIClient, pauses: list[float]
+) -> None:
+    # The seed-compatible call returns the platform's body, which the retry cannot have:
+    # it raises, and says why the resource may be gone all the same.
+    api.delete(TRIGGER_URL, body=requests.exceptions.ReadTimeout("read timed out"))
+    api.delete(TRIGGER_URL, status=404, json={"error": "not_found"})
+
+    with pytest.raises(NotFound) as caught:
+        trigger_api.delete_trigger(ORG, DEP, TID)
+
+    assert caught.value.after_lost_answer is True
     assert len(api.calls) == 2
 
 

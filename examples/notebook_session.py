@@ -1,0 +1,168 @@
+"""A notebook's life: create it, wait until it is Running, read its log, stop it, delete it.
+
+Shows the notebook's active-record methods: ``job.notebooks.create(...)`` returns a
+``Notebook`` bound to the client, ``wait_until("Running")`` polls (refreshing the object)
+and raises ``WaitTimeoutError`` when time runs out, ``logs()`` iterates over the log
+events page by page (``follow=True`` keeps polling for newer ones), and ``stop()`` and
+``delete()`` act on it. The notebook is deleted even when a step fails, unless ``--keep``
+is given.
+
+Against a local emulator (no account, no network; it starts one in this process)::
+
+    python examples/notebook_session.py --emulator
+
+Against the platform (``ABEJA_API_URL`` and ``PLATFORM_AUTH_TOKEN``, or
+``ABEJA_PLATFORM_USER_ID`` + ``ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN``, from the environment)::
+
+    python examples/notebook_session.py --organization 1234567890123 \\
+        --job-definition my_job_definition --instance-type cpu-1 --notebook-type lab
+
+Exit status: 0 when the session went through, 1 on a timeout or an API error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from itertools import islice
+from typing import Optional
+
+from abeja_models import (
+    AbejaError,
+    Client,
+    Images,
+    InstanceTypes,
+    LogEvent,
+    Notebook,
+    NotebookType,
+    WaitTimeoutError,
+)
+from abeja_models.testing import PlatformEmulator
+
+EMULATOR_IDS = {"organization": "1234567890123", "job_definition": "example_job_definition"}
+
+
+def notebook_session(client: Client, args: argparse.Namespace) -> int:
+    """Run the whole session; returns the exit status."""
+    job = client.organization(args.organization).job_definition(args.job_definition)
+    # argparse gives a str; the SDK's parameter is Literal["notebook", "lab"].
+    notebook_type: NotebookType = "notebook" if args.notebook_type == "notebook" else "lab"
+    notebook = job.notebooks.create(
+        instance_type=args.instance_type, image=args.image, notebook_type=notebook_type
+    )
+    print(f"created notebook {notebook.notebook_id} ({notebook.name}): {notebook.status}")
+    try:
+        began = time.monotonic()
+        notebook.wait_until("Running", timeout=args.timeout, poll_interval=args.poll_interval)
+        print(f"notebook is {notebook.status} after {time.monotonic() - began:.1f} s")
+
+        events = first_log_events(notebook, args.timeout, args.poll_interval)
+        print(f"recent log, {len(events)} event(s):")
+        for event in events:
+            print_event(event)
+        if args.follow:
+            # follow=True polls for newer events until the loop is left, so take a few;
+            # it starts with the recent events again: skip those already printed.
+            print(f"following the log for {args.follow} newer events:")
+            following = notebook.logs(follow=True, poll_interval=args.poll_interval)
+            seen_until = events[-1].timestamp if events else None
+            newer = (e for e in following if seen_until is None or e.timestamp > seen_until)
+            for event in islice(newer, args.follow):
+                print_event(event)
+
+        notebook.stop()
+        notebook.wait_until("Stopped", timeout=args.timeout, poll_interval=args.poll_interval)
+        print(f"notebook is {notebook.status}")
+    except WaitTimeoutError as error:
+        print(f"gave up: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if args.keep:
+            print(f"kept notebook {notebook.notebook_id}")
+        else:
+            notebook.delete()
+            print(f"deleted notebook {notebook.notebook_id}")
+    return 0
+
+
+def first_log_events(notebook: Notebook, timeout: float, poll_interval: float) -> list[LogEvent]:
+    """The notebook's recent log events, waiting for its first line if there is none yet.
+
+    ``logs()`` ends at the first page with nothing new; ``logs(follow=True)`` would keep
+    polling for newer lines until the loop is left.
+    """
+    give_up_at = time.monotonic() + timeout
+    while True:
+        events = list(notebook.logs())
+        if events or time.monotonic() >= give_up_at:
+            return events
+        time.sleep(poll_interval)
+
+
+def print_event(event: LogEvent) -> None:
+    """One log line: the time (UTC, to the millisecond) and the message."""
+    print(f"  {event.timestamp:%H:%M:%S.%f}"[:-3], event.message)
+
+
+def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--emulator", action="store_true", help="use a local emulator")
+    parser.add_argument(
+        "--organization",
+        default=os.environ.get("ABEJA_ORGANIZATION_ID"),
+        help="organization id (default $ABEJA_ORGANIZATION_ID)",
+    )
+    parser.add_argument("--job-definition", help="training job definition name")
+    parser.add_argument("--instance-type", default=InstanceTypes.CPU_1, help="e.g. cpu-1")
+    parser.add_argument("--image", default=Images.ALL_CPU_19_10, help="notebook image")
+    parser.add_argument("--notebook-type", choices=("notebook", "lab"), default="lab")
+    parser.add_argument("--timeout", type=float, help="seconds to wait for each status")
+    parser.add_argument("--poll-interval", type=float, help="seconds between polls")
+    parser.add_argument(
+        "--follow",
+        type=int,
+        metavar="EVENTS",
+        help="then follow the log for this many newer events (default 0; 3 with --emulator)",
+    )
+    parser.add_argument("--keep", action="store_true", help="do not delete the notebook")
+    args = parser.parse_args(argv)
+    if args.emulator:
+        for name, value in EMULATOR_IDS.items():
+            if getattr(args, name) is None:
+                setattr(args, name, value)
+    missing = [
+        "--" + name.replace("_", "-")
+        for name in ("organization", "job_definition")
+        if not getattr(args, name)
+    ]
+    if missing:
+        parser.error(f"give {', '.join(missing)} (or run with --emulator)")
+    if args.timeout is None:
+        args.timeout = 30.0 if args.emulator else 900.0
+    if args.poll_interval is None:
+        args.poll_interval = 0.05 if args.emulator else 5.0
+    if args.follow is None:
+        args.follow = 3 if args.emulator else 0
+    return args
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parse_args(argv)
+    try:
+        if not args.emulator:
+            with Client() as client:
+                return notebook_session(client, args)
+        emulator = PlatformEmulator(notebook_start_delay=0.2, run_step_delay=0.1, log_interval=0.05)
+        with emulator, Client(base_url=emulator.url, auth_token="example-token") as client:
+            print(f"emulator listening on {emulator.url}")
+            return notebook_session(client, args)
+    except AbejaError as error:
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""The wheel that users install carries the typing marker, the pytest plugin and the command.
+
+The wheel is built once per session from the working tree, into a temporary directory
+(``python -m build --wheel`` when ``build`` is installed, ``pip wheel`` otherwise).
+"""
+
+from __future__ import annotations
+
+import configparser
+import importlib.util
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[zipfile.ZipFile]:
+    out = tmp_path_factory.mktemp("wheel")
+    if importlib.util.find_spec("build") is not None:
+        command = [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPOSITORY)]
+    else:
+        command = [
+            sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(out),
+            str(REPOSITORY),
+        ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (built,) = out.glob("abeja_models-*.whl")
+    with zipfile.ZipFile(built) as archive:
+        yield archive
+
+
+def test_wheel_ships_the_typing_marker_and_the_plugin(wheel: zipfile.ZipFile) -> None:
+    names = set(wheel.namelist())
+    assert "abeja_models/py.typed" in names
+    assert "abeja_models/testing/pytest_plugin.py" in names
+    assert "abeja_models/cli.py" in names
+    assert not [name for name in names if name.startswith(("tests/", "examples/"))]
+
+
+def test_wheel_registers_the_pytest_plugin_and_the_command(wheel: zipfile.ZipFile) -> None:
+    (entry_points_file,) = [
+        name for name in wheel.namelist() if name.endswith(".dist-info/entry_points.txt")
+    ]
+    entry_points = configparser.ConfigParser()
+    entry_points.read_string(wheel.read(entry_points_file).decode("utf-8"))
+    assert dict(entry_points["pytest11"]) == {"abeja_models": "abeja_models.testing.pytest_plugin"}
+    assert dict(entry_points["console_scripts"]) == {"abeja-models": "abeja_models.cli:main"}
+
+
+def test_wheel_declares_itself_typed(wheel: zipfile.ZipFile) -> None:
+    (metadata_file,) = [name for name in wheel.namelist() if name.endswith(".dist-info/METADATA")]
+    metadata = wheel.read(metadata_file).decode("utf-8")
+    assert "Classifier: Typing :: Typed" in metadata
