@@ -155,7 +155,7 @@ def pyright_errors() -> tuple[str, list[Diagnostic]]:
     """One pyright run over the files that must pass and the mistakes; skip without pyright."""
     command = _pyright_command()
     if command is None:
-        pytest.skip("pyright is not installed (pip install -e ".[typing]")")
+        pytest.skip("pyright is not installed (pip install -e '.[typing]')")
     files = [PUBLIC_API, *EXAMPLES, *MISTAKES]
     try:
         done = subprocess.run(
