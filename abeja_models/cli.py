@@ -82,7 +82,12 @@ def _parser() -> argparse.ArgumentParser:
 
     emulator = commands.add_parser("emulator", help="serve a local platform until interrupted")
     emulator.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
-    emulator.add_argument("--port", type=int, default=8080, help="port (default 8080; 0: any)")
+    emulator.add_argument(
+        "--port", type=_port, default=8080, help="port (default 8080; 0: any free one)"
+    )
+    emulator.add_argument(
+        "--page-size", type=_page_size, default=50, help="trigger runs and log events per page"
+    )
     emulator.set_defaults(run=_run_emulator)
 
     connection = _Parser(add_help=False)
@@ -183,14 +188,44 @@ def _run_demo(arguments: argparse.Namespace) -> int:
     return run_demo(sys.stdout)
 
 
+def _port(text: str) -> int:
+    return _int_within(text, 0, 65535, "a port (0 to 65535)")
+
+
+def _page_size(text: str) -> int:
+    return _int_within(text, 1, None, "a page size (1 or more)")
+
+
+def _int_within(text: str, lowest: int, highest: Optional[int], what: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = None
+    if number is None or number < lowest or (highest is not None and number > highest):
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+    return number
+
+
 def _run_emulator(arguments: argparse.Namespace) -> int:
     from .testing import PlatformEmulator
 
-    emulator = PlatformEmulator(arguments.host, arguments.port).start()
+    emulator = PlatformEmulator(arguments.host, arguments.port, page_size=arguments.page_size)
+    try:
+        emulator.start()
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        where = f"{arguments.host}:{arguments.port}"
+        sys.stderr.write(f"abeja-models: error: cannot listen on {where}: {error.strerror}\n")
+        return EXIT_ERROR
+    environment = emulator.env()
     print(f"ABEJA Platform emulator listening on {emulator.url} (Ctrl-C to stop)")
     print("Point a client at it with:")
-    for name, value in emulator.env().items():
+    for name, value in environment.items():
         print(f"  export {name}={value}")
+    print("Start a run on every trigger watching a DataLake channel with:")
+    print(
+        f'  curl -X POST -H "Authorization: Bearer {environment["PLATFORM_AUTH_TOKEN"]}"'
+        f" {emulator.url}/_emulator/channels/CHANNEL_ID/files"
+    )
     sys.stdout.flush()
     emulator.serve_forever()
     return 0

@@ -33,6 +33,8 @@ _Route = Callable[[PlatformState, tuple[str, ...], dict[str, str], object], Json
 _SEGMENT = "([^/]+)"
 _TRIGGERS = f"/organizations/{_SEGMENT}/deployments/{_SEGMENT}/triggers"
 _NOTEBOOKS = f"/organizations/{_SEGMENT}/training/definitions/{_SEGMENT}/notebooks"
+# Not the platform's: lets another process put a file into a DataLake channel.
+_UPLOADS = "/_emulator/channels"
 
 
 def _routes(
@@ -108,8 +110,25 @@ def _routes(
                 "GET": lambda s, ids, q, b: s.recent_logs(ids[0], ids[1], ids[2], q),
             },
         ),
+        (
+            f"{_UPLOADS}/{_SEGMENT}/files",
+            {"POST": lambda s, ids, q, b: _upload(s, ids[0], b)},
+        ),
     ]
     return [(re.compile(pattern), methods) for pattern, methods in table]
+
+
+def _upload(state: PlatformState, channel_id: str, body: object) -> JsonObject:
+    """``POST /_emulator/channels/{channel_id}/files`` with ``{"content"?, "fail"?}``."""
+    if body is None:
+        body = {}
+    if not isinstance(body, dict) or not set(body) <= {"content", "fail"}:
+        raise bad_request('the body is {"content": str, "fail": bool}, both optional')
+    content, fail = body.get("content", ""), body.get("fail", False)
+    if not isinstance(content, str) or not isinstance(fail, bool):
+        raise bad_request('"content" is a str and "fail" a bool')
+    run_ids = state.upload(channel_id, content.encode(), fail=fail)
+    return {"channel_id": channel_id, "run_ids": run_ids}
 
 
 class PlatformEmulator:
@@ -129,6 +148,9 @@ class PlatformEmulator:
     It answers the 13 documented endpoints with the documented shapes, refuses what the
     platform refuses (400 with ``error`` and ``error_description``; 401 without
     credentials; 404 for unknown ids), and lets a test inject faults and count requests.
+    One endpoint is its own: ``POST /_emulator/channels/{channel_id}/files`` (an optional
+    JSON body ``{"content": str, "fail": bool}``) does what ``upload`` does, for a test or
+    a shell in another process than the emulator's.
 
     Args:
         host: the address to listen on; keep the loopback default unless you must share it.

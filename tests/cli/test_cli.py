@@ -211,6 +211,9 @@ def test_mistakes_and_api_errors_are_one_line_and_exit_1(
         ["notebooks", "create", *JOB, "--notebook-type", "Lab"],
         ["triggers", "frobnicate"],
         ["triggers", "list"],
+        ["emulator", "--port", "65536"],
+        ["emulator", "--port", "http"],
+        ["emulator", "--page-size", "0"],
     ],
 )
 def test_usage_mistakes_are_one_line_and_exit_2(
@@ -265,6 +268,28 @@ def test_emulator_command_serves_until_stopped() -> None:
         )
         with urllib.request.urlopen(request, timeout=10) as answer:
             assert json.load(answer) == {"entries": []}
+        # The printed curl line puts a file into a channel from this other process.
+        assert process.stdout.readline().startswith("Start a run")
+        curl = process.stdout.readline().split()
+        assert curl[:5] == ["curl", "-X", "POST", "-H", '"Authorization:']
+        upload = urllib.request.Request(
+            curl[-1].replace("CHANNEL_ID", "2222222222222"),
+            method="POST",
+            headers={"Authorization": "Bearer emulator-token"},
+        )
+        with urllib.request.urlopen(upload, timeout=10) as answer:
+            assert json.load(answer) == {"channel_id": "2222222222222", "run_ids": []}
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_emulator_command_on_a_port_in_use_is_one_line_and_exit_1(
+    abeja_emulator: PlatformEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    taken = abeja_emulator.url.rsplit(":", 1)[1]
+    code, out, err = run(capsys, "emulator", "--port", taken)
+    assert code == 1
+    assert out == []
+    where = f"127.0.0.1:{taken}"
+    assert err == f"abeja-models: error: cannot listen on {where}: Address already in use\n"
