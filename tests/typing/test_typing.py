@@ -312,36 +312,39 @@ def all_public_signatures() -> dict[str, dict[str, object]]:
 
 SIGNATURES = all_public_signatures()
 
-# Signatures known to mention Any, each with the reason it is tolerated for now: their
-# public name's test is an expected failure (strict: it fails once they are fixed), and
-# an Any anywhere else still fails. Empty: the low-level clients return TypedDicts
-# (abeja_models.models.wire), not dict[str, Any].
-KNOWN_ANY: dict[str, str] = {}
-
-
-class KnownAny(AssertionError):
-    """Raised when the only signatures with Any are those listed in ``KNOWN_ANY``."""
-
-
-def _any_check(name: str) -> object:
-    known = sorted(label for label in KNOWN_ANY if label in SIGNATURES[name])
-    if not known:
-        return name
-    reasons = "; ".join(f"{label}: {KNOWN_ANY[label]}" for label in known)
-    return pytest.param(name, marks=pytest.mark.xfail(strict=True, raises=KnownAny, reason=reasons))
-
-
-@pytest.mark.parametrize("name", [_any_check(name) for name in SIGNATURES])
+@pytest.mark.parametrize("name", list(SIGNATURES))
 def test_no_any_in_public_signatures(name: str) -> None:
-    with_any = {
-        label: annotation
-        for label, annotation in SIGNATURES[name].items()
-        if contains_any(annotation)
-    }
-    unexpected = {label: hint for label, hint in with_any.items() if label not in KNOWN_ANY}
-    assert unexpected == {}, "Any in a public signature"
-    if with_any:
-        raise KnownAny(f"known signatures with Any: {sorted(with_any)}")
+    with_any = [label for label, annotation in SIGNATURES[name].items() if contains_any(annotation)]
+    assert with_any == [], "Any in a public signature"
+
+
+def _documented_members(value: type) -> Iterator[tuple[str, object]]:
+    for attribute, raw in vars(value).items():
+        if attribute.startswith("_"):
+            continue
+        function = raw.fget if isinstance(raw, property) else raw
+        if isinstance(function, (classmethod, staticmethod)):
+            function = function.__func__
+        if inspect.isfunction(function) and _defined_here(function):
+            yield attribute, function
+
+
+def test_every_public_name_and_method_has_a_docstring() -> None:
+    undocumented = []
+    for module_name in PUBLIC_MODULES:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            value = getattr(module, name)
+            is_documentable = isinstance(value, type) or inspect.isfunction(value)
+            if is_documentable and not (value.__doc__ or "").strip():
+                undocumented.append(f"{module_name}.{name}")
+            if isinstance(value, type):
+                undocumented += [
+                    f"{module_name}.{name}.{attribute}"
+                    for attribute, member in _documented_members(value)
+                    if not getattr(member, "__doc__", None)
+                ]
+    assert undocumented == []
 
 
 def test_the_signature_walk_reaches_both_layers() -> None:
