@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Optional
 
 from .._transport import Transport
-from ..errors import ValidationError
+from ..errors import InvalidResponseError, ValidationError
 from ..models import _requests as requests_
 from ..models.params import CreateTriggerParams
 from ..models.trigger import Trigger, TriggerList, TriggerRun, TriggerRunPage
@@ -64,19 +64,18 @@ class Triggers:
             output_service_id=output_service_id,
         )
         request = requests_.create_trigger(self.organization_id, self.deployment_id, params)
-        return self.bind(self._transport.model(request, Trigger))
+        return self._adopt(self._transport.model(request, Trigger), request)
 
     def get(self, trigger_id: str) -> Trigger:
         """Fetch one trigger."""
         request = requests_.get_trigger(self.organization_id, self.deployment_id, trigger_id)
-        return self.bind(self._transport.model(request, Trigger))
+        return self._adopt(self._transport.model(request, Trigger), request)
 
     def list(self) -> list[Trigger]:
         """Fetch every trigger of this deployment."""
         request = requests_.list_triggers(self.organization_id, self.deployment_id)
-        return [
-            self.bind(trigger) for trigger in self._transport.model(request, TriggerList).entries
-        ]
+        triggers = self._transport.model(request, TriggerList).entries
+        return [self._adopt(trigger, request) for trigger in triggers]
 
     def delete(self, trigger_id: str) -> None:
         """Delete a trigger; `NotFound` if there is no such trigger.
@@ -112,15 +111,35 @@ class Triggers:
 
     def bind(self, trigger: Trigger) -> Trigger:
         """Attach a trigger (for example one parsed from JSON) to this collection's client."""
-        if (trigger.organization_id, trigger.deployment_id) != (
-            self.organization_id,
-            self.deployment_id,
-        ):
-            raise ValidationError(
-                "trigger",
-                f"a trigger of organization {self.organization_id}, deployment"
-                f" {self.deployment_id}",
-                f"{trigger.organization_id}/{trigger.deployment_id}",
+        if not self._holds(trigger):
+            raise ValidationError("trigger", self._whose, self._owner_of(trigger))
+        trigger._actions = self
+        return trigger
+
+    def _adopt(self, trigger: Trigger, request: requests_.ApiRequest) -> Trigger:
+        # The platform answered for this deployment's path with a trigger of another one:
+        # a broken answer, not a mistake of the caller's.
+        if not self._holds(trigger):
+            raise InvalidResponseError(
+                200,
+                "invalid_response",
+                f"the answer holds trigger {trigger.trigger_id} of {self._owner_of(trigger)},"
+                f" not {self._whose}",
+                url=self._transport.settings.base_url + request.path,
             )
         trigger._actions = self
         return trigger
+
+    def _holds(self, trigger: Trigger) -> bool:
+        return (trigger.organization_id, trigger.deployment_id) == (
+            self.organization_id,
+            self.deployment_id,
+        )
+
+    @property
+    def _whose(self) -> str:
+        return f"a trigger of organization {self.organization_id}, deployment {self.deployment_id}"
+
+    @staticmethod
+    def _owner_of(trigger: Trigger) -> str:
+        return f"organization {trigger.organization_id}, deployment {trigger.deployment_id}"

@@ -8,7 +8,14 @@ from typing import Any, Callable
 import pytest
 import responses
 
-from abeja_models import Client, Trigger, TriggerRun, UnboundModelError, ValidationError
+from abeja_models import (
+    Client,
+    InvalidResponseError,
+    Trigger,
+    TriggerRun,
+    UnboundModelError,
+    ValidationError,
+)
 from abeja_models.resources import Triggers
 
 BASE_URL = "https://api.test"
@@ -287,6 +294,28 @@ def test_bind_attaches_a_parsed_trigger_and_refuses_a_foreign_one(
     with pytest.raises(ValidationError) as caught:
         triggers.bind(foreign)
     assert caught.value.parameter == "trigger"
+
+
+@pytest.mark.parametrize("how", ["create", "get", "list"])
+def test_an_answer_holding_another_deployments_trigger_is_an_invalid_response(
+    api: responses.RequestsMock, triggers: Triggers, trigger_doc: dict[str, Any], how: str
+) -> None:
+    foreign = {**trigger_doc, "organization_id": "9999999999999"}
+    api.post(BASE_URL + TRIGGERS_PATH, json=foreign)
+    api.get(BASE_URL + TRIGGER_PATH, json=foreign)
+    api.get(BASE_URL + TRIGGERS_PATH, json={"entries": [foreign]})
+    call = {
+        "create": lambda: triggers.create(version_id="ver-1", input_service_id="2"),
+        "get": lambda: triggers.get(TRIGGER_ID),
+        "list": triggers.list,
+    }[how]
+
+    with pytest.raises(InvalidResponseError) as caught:
+        call()
+
+    assert "organization 9999999999999" in caught.value.error_description
+    assert caught.value.url.startswith(BASE_URL + TRIGGERS_PATH)
+    assert len(api.calls) == 1  # a broken answer is not retried
 
 
 def test_numeric_ids_are_sent_in_decimal(
