@@ -132,7 +132,9 @@ class _Params(BaseModel):
                 raise cause from None
             parameter = str(error["loc"][0]) if error["loc"] else "arguments"
             allowed = cls.allowed.get(parameter) or error["msg"]
-            raise ValidationError(parameter, allowed, error.get("input")) from None
+            # The whole argument, not the inner value at fault ({"A": 1}, not 1).
+            value = values.get(parameter, error.get("input"))
+            raise ValidationError(parameter, allowed, value) from None
 
     def body(self) -> dict[str, object]:
         """The JSON body to send: only the parameters that were given."""

@@ -262,6 +262,15 @@ def test_retry_count_message_names_the_allowed_range(
     assert "12" in str(error)
 
 
+def test_a_bad_environment_value_is_shown_with_its_whole_argument(
+    api: responses.RequestsMock, ctx: Context
+) -> None:
+    calls = _create_both_ways(ctx, environment={"GOOD": "1", "BAD": 2})
+    for call in calls:
+        error = assert_refused(api, call, "environment")
+        assert "{'GOOD': '1', 'BAD': 2}" in str(error)
+
+
 @pytest.mark.parametrize("retry_count", [0, 9])
 def test_retry_count_bounds_are_accepted(
     api: responses.RequestsMock,
