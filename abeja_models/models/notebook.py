@@ -155,6 +155,8 @@ class Notebook(PlatformModel):
 
         The object is refreshed at every poll, so it is current when this returns.
         """
+        if not isinstance(status, str) or not status.strip():
+            raise ValidationError("status", "a notebook status such as 'Running'", status)
         for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ValidationError(name, "a number of seconds > 0", value)

@@ -450,6 +450,10 @@ def test_wait_until_times_out_with_the_last_status(
         ({"timeout": True}, "timeout"),
         ({"poll_interval": 0}, "poll_interval"),
         ({"poll_interval": "1"}, "poll_interval"),
+        ({"status": ""}, "status"),
+        ({"status": " "}, "status"),
+        ({"status": None}, "status"),
+        ({"status": 1}, "status"),
     ],
 )
 def test_wait_until_checks_its_arguments(
@@ -459,6 +463,6 @@ def test_wait_until_checks_its_arguments(
     parameter: str,
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        bound_notebook.wait_until("Running", **arguments)
+        bound_notebook.wait_until(**{"status": "Running", **arguments})
     assert caught.value.parameter == parameter
     assert len(api.calls) == 0
