@@ -112,23 +112,10 @@ def _routes(
         ),
         (
             f"{_UPLOADS}/{_SEGMENT}/files",
-            {"POST": lambda s, ids, q, b: _upload(s, ids[0], b)},
+            {"POST": lambda s, ids, q, b: s.upload_file(ids[0], b)},
         ),
     ]
     return [(re.compile(pattern), methods) for pattern, methods in table]
-
-
-def _upload(state: PlatformState, channel_id: str, body: object) -> JsonObject:
-    """``POST /_emulator/channels/{channel_id}/files`` with ``{"content"?, "fail"?}``."""
-    if body is None:
-        body = {}
-    if not isinstance(body, dict) or not set(body) <= {"content", "fail"}:
-        raise bad_request('the body is {"content": str, "fail": bool}, both optional')
-    content, fail = body.get("content", ""), body.get("fail", False)
-    if not isinstance(content, str) or not isinstance(fail, bool):
-        raise bad_request('"content" is a str and "fail" a bool')
-    run_ids = state.upload(channel_id, content.encode(), fail=fail)
-    return {"channel_id": channel_id, "run_ids": run_ids}
 
 
 class PlatformEmulator:

@@ -247,6 +247,17 @@ class PlatformState:
                     started.append(run_id)
         return started
 
+    def upload_file(self, channel_id: str, body: object) -> JsonObject:
+        """The emulator's own upload endpoint: ``{"content"?: str, "fail"?: bool}``."""
+        fields = _object(body)
+        content, fail = fields.get("content", ""), fields.get("fail", False)
+        if not set(fields) <= {"content", "fail"}:
+            raise bad_request('the body is {"content": str, "fail": bool}, both optional')
+        if not isinstance(content, str) or not isinstance(fail, bool):
+            raise bad_request('"content" is a str and "fail" a bool')
+        run_ids = self.upload(channel_id, content.encode(), fail=fail)
+        return {"channel_id": channel_id, "run_ids": run_ids}
+
     def add_runs(self, trigger_id: str, count: int, *, fail: bool) -> list[str]:
         with self._lock:
             trigger = self._trigger_by_id.get(trigger_id)
