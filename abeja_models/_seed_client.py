@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Callable, Optional
 
+import requests
+
 from ._config import Credentials, credentials_from, credentials_from_dict, resolve_settings
-from ._transport import Transport, decode_json
+from ._http import ApiRequest, Transport, checked_session, decode_json
 from .errors import InvalidResponseError, ValidationError
-from .models._requests import ApiRequest
 
 
 class SeedClient:
@@ -21,6 +22,7 @@ class SeedClient:
         max_retry_count: Optional[int] = None,
         *,
         base_url: Optional[str] = None,
+        session: Optional[requests.Session] = None,
         transport: Optional[Transport] = None,
     ) -> None:
         if transport is None:
@@ -30,12 +32,13 @@ class SeedClient:
                     credentials=_credentials(credential),
                     timeout=timeout,
                     max_retries=max_retry_count,
-                )
+                ),
+                session=checked_session(session),
             )
         self._transport = transport
 
     def close(self) -> None:
-        """Close the pooled connections."""
+        """Close the pooled connections (a session passed in as ``session=`` stays open)."""
         self._transport.close()
 
     def __repr__(self) -> str:

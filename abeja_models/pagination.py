@@ -31,7 +31,13 @@ def iter_pages(
     seen: set[str] = set()
     while True:
         items, token = fetch_page(token)
-        yield from items
+        # Each item is handed over and forgotten, so the ones the caller has done with
+        # are freed at once instead of ageing, a page at a time, into the garbage
+        # collector's older generations (which would then be scanned again and again).
+        pending = list(reversed(items))
+        del items
+        while pending:
+            yield pending.pop()
         if not token:
             return
         if token in seen:

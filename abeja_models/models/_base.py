@@ -38,12 +38,15 @@ class PlatformModel(BaseModel):
 
     # Schemas are built on first use, not at import.
     # Assignments are validated too, so a naive datetime cannot slip in after parsing.
+    # Only keys are worth caching while parsing JSON: values (ids, timestamps) are
+    # nearly all different, and looking each up costs more than it saves.
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
         protected_namespaces=(),
         defer_build=True,
         validate_assignment=True,
+        cache_strings="keys",
     )
 
     def __eq__(self, other: object) -> bool:

@@ -117,7 +117,11 @@ def check_image(value: str, parameter: str = "image") -> str:
 class _Params(BaseModel):
     """Strict parameter model: no coercion ("3" is not 3, True is not 1), no unknown keys."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
+    # protected_namespaces=(): a field may be named model_id; pydantic before 2.10 would
+    # warn about it when the class is made (2.10 narrowed the reserved names).
+    model_config = ConfigDict(
+        strict=True, extra="forbid", frozen=True, defer_build=True, protected_namespaces=()
+    )
     allowed: ClassVar[dict[str, str]] = {}
 
     @classmethod

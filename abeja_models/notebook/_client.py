@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Optional, Union, cast
 
+from .. import _endpoints as endpoints
 from .._seed_client import SeedClient
-from ..models import _requests as requests_
 from ..models.notebook import normalize_notebook_list
 from ..models.params import NotebookParams, NotebookType, StartNotebookParams
 from ..models.wire import (
@@ -41,6 +41,8 @@ class APIClient(SeedClient):
         timeout: seconds for connect and read; default ``ABEJA_SDK_CONNECTION_TIMEOUT`` or 30.
         max_retry_count: extra attempts; default ``ABEJA_SDK_MAX_RETRY_COUNT`` or 5.
         base_url: the API's URL; default ``ABEJA_API_URL`` or ``https://api.abeja.io``.
+        session: your own ``requests.Session`` to send through (betamax, requests-cache,
+            mounted adapters); ``close()`` leaves it open.
     """
 
     def create_notebook(
@@ -57,7 +59,7 @@ class APIClient(SeedClient):
         )
         return cast(
             "NotebookDict",
-            self._call(requests_.create_notebook(organization_id, job_definition_name, params)),
+            self._call(endpoints.create_notebook(organization_id, job_definition_name, params)),
         )
 
     def get_notebooks(self, organization_id: str, job_definition_name: str) -> NotebookListDict:
@@ -65,14 +67,14 @@ class APIClient(SeedClient):
 
         A bare list from the server is given that shape too.
         """
-        request = requests_.list_notebooks(organization_id, job_definition_name)
+        request = endpoints.list_notebooks(organization_id, job_definition_name)
         return cast("NotebookListDict", self._call(request, normalize_notebook_list))
 
     def get_notebook(
         self, organization_id: str, job_definition_name: str, notebook_id: Optional[str] = None
     ) -> NotebookDict:
         """Get one notebook as a dict (``notebook_id`` is required despite its default)."""
-        request = requests_.get_notebook(organization_id, job_definition_name, notebook_id)
+        request = endpoints.get_notebook(organization_id, job_definition_name, notebook_id)
         return cast("NotebookDict", self._call(request))
 
     def update_notebook(
@@ -88,7 +90,7 @@ class APIClient(SeedClient):
         params = NotebookParams.build(
             instance_type=instance_type, image=image, notebook_type=notebook_type
         )
-        request = requests_.update_notebook(
+        request = endpoints.update_notebook(
             organization_id, job_definition_name, notebook_id, params
         )
         return cast("NotebookDict", self._call(request))
@@ -97,7 +99,7 @@ class APIClient(SeedClient):
         self, organization_id: str, job_definition_name: str, notebook_id: str
     ) -> DeletedNotebookDict:
         """Delete a notebook: ``{"value": {"message": "<id> deleted"}}``."""
-        request = requests_.delete_notebook(organization_id, job_definition_name, notebook_id)
+        request = endpoints.delete_notebook(organization_id, job_definition_name, notebook_id)
         return cast("DeletedNotebookDict", self._call(request))
 
     def start_notebook(
@@ -109,7 +111,7 @@ class APIClient(SeedClient):
     ) -> NotebookActionResult:
         """Start a notebook; the platform answers with the notebook or a ``message``."""
         params = StartNotebookParams.build(notebook_type=notebook_type)
-        request = requests_.start_notebook(
+        request = endpoints.start_notebook(
             organization_id, job_definition_name, notebook_id, params
         )
         return cast("NotebookActionResult", self._call(request))
@@ -118,7 +120,7 @@ class APIClient(SeedClient):
         self, organization_id: str, job_definition_name: str, notebook_id: str
     ) -> NotebookActionResult:
         """Stop a notebook; the platform answers with the notebook or a ``message``."""
-        request = requests_.stop_notebook(organization_id, job_definition_name, notebook_id)
+        request = endpoints.stop_notebook(organization_id, job_definition_name, notebook_id)
         return cast("NotebookActionResult", self._call(request))
 
     def get_notebook_recent_logs(
@@ -130,7 +132,7 @@ class APIClient(SeedClient):
         next_backward_token: Optional[str] = None,
     ) -> NotebookLogPageDict:
         """Get a page of a notebook's log: ``{"events", "next_forward_token", ...}``."""
-        request = requests_.notebook_recent_logs(
+        request = endpoints.notebook_recent_logs(
             organization_id,
             job_definition_name,
             notebook_id,

@@ -6,6 +6,8 @@ import enum
 from types import TracebackType
 from typing import Literal, Optional, Union
 
+import requests
+
 from .._config import (
     DEFAULT_POOL_SIZE,
     Timeout,
@@ -13,7 +15,7 @@ from .._config import (
     normalize_timeout,
     resolve_settings,
 )
-from .._transport import Transport
+from .._http import Transport, checked_session
 from ..errors import ValidationError
 from ..notebook import APIClient as NotebookAPIClient
 from ..triggers import APIClient as TriggerAPIClient
@@ -56,6 +58,10 @@ class Client:
         pool_size: the most connections kept open at once (threads beyond it wait).
         backoff_base: the first retry's pause in seconds; it doubles per attempt, with jitter.
         backoff_max: the longest pause between attempts, ``Retry-After`` aside.
+        session: your own ``requests.Session`` to send through (its adapters, proxies,
+            certificates, hooks; betamax or requests-cache wrapping it). Without one the
+            client makes a pooled session of its own. ``close()`` closes only a session
+            the client made; redirects are never followed, whatever the session.
 
     Without credential arguments, the platform SDK's variables are read:
     ``PLATFORM_AUTH_TOKEN``, or ``ABEJA_PLATFORM_USER_ID`` with
@@ -77,6 +83,7 @@ class Client:
         pool_size: int = DEFAULT_POOL_SIZE,
         backoff_base: float = 0.5,
         backoff_max: float = 8.0,
+        session: Optional[requests.Session] = None,
     ) -> None:
         if (user_id is None) != (personal_access_token is None):
             raise ValidationError(
@@ -95,7 +102,7 @@ class Client:
             backoff_base=backoff_base,
             backoff_max=backoff_max,
         )
-        self._transport = Transport(settings)
+        self._transport = Transport(settings, session=checked_session(session))
 
     @classmethod
     def _from_transport(cls, transport: Transport) -> Client:
@@ -153,7 +160,10 @@ class Client:
         return NotebookAPIClient(transport=self._transport)
 
     def close(self) -> None:
-        """Close the pooled connections (clients made by ``with_options`` share them)."""
+        """Close the pooled connections (clients made by ``with_options`` share them).
+
+        A session passed in as ``session=`` is left open: it is yours to close.
+        """
         self._transport.close()
 
     def __enter__(self) -> Client:
@@ -170,3 +180,4 @@ class Client:
     def __repr__(self) -> str:
         settings = self._transport.settings
         return f"<Client {settings.base_url} credentials={settings.credentials!r}>"
+

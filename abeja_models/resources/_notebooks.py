@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Optional
 
-from .._transport import Transport, decode_json, validate_model
+from .. import _endpoints as endpoints
+from .._http import ApiRequest, Transport, decode_json, validate_model
 from ..errors import ValidationError
-from ..models import _requests as requests_
 from ..models.notebook import LogEvent, Notebook, NotebookList, NotebookLogPage
 from ..models.params import NotebookParams, NotebookType, StartNotebookParams
 from ..pagination import iter_log_events
@@ -46,19 +46,19 @@ class Notebooks:
         params = NotebookParams.build(
             instance_type=instance_type, image=image, notebook_type=notebook_type
         )
-        request = requests_.create_notebook(self.organization_id, self.job_definition_name, params)
+        request = endpoints.create_notebook(self.organization_id, self.job_definition_name, params)
         return self.bind(self._transport.model(request, Notebook))
 
     def get(self, notebook_id: str) -> Notebook:
         """Fetch one notebook."""
-        request = requests_.get_notebook(
+        request = endpoints.get_notebook(
             self.organization_id, self.job_definition_name, notebook_id
         )
         return self.bind(self._transport.model(request, Notebook))
 
     def list(self) -> list[Notebook]:
         """Fetch the notebooks of this job definition."""
-        request = requests_.list_notebooks(self.organization_id, self.job_definition_name)
+        request = endpoints.list_notebooks(self.organization_id, self.job_definition_name)
         page = self._transport.model(request, NotebookList)
         return [self.bind(notebook) for notebook in page.entries]
 
@@ -74,7 +74,7 @@ class Notebooks:
         params = NotebookParams.build(
             instance_type=instance_type, image=image, notebook_type=notebook_type
         )
-        request = requests_.update_notebook(
+        request = endpoints.update_notebook(
             self.organization_id, self.job_definition_name, notebook_id, params
         )
         return self._notebook_after(request, notebook_id)
@@ -85,7 +85,7 @@ class Notebooks:
         When an attempt's answer was lost and the retry finds the notebook gone, that
         attempt deleted it, and the call succeeds.
         """
-        request = requests_.delete_notebook(
+        request = endpoints.delete_notebook(
             self.organization_id, self.job_definition_name, notebook_id
         )
         self._transport.delete(request)
@@ -93,14 +93,14 @@ class Notebooks:
     def start(self, notebook_id: str, *, notebook_type: Optional[NotebookType] = None) -> Notebook:
         """Start a notebook and return it as it is now (``Pending`` until it runs)."""
         params = StartNotebookParams.build(notebook_type=notebook_type)
-        request = requests_.start_notebook(
+        request = endpoints.start_notebook(
             self.organization_id, self.job_definition_name, notebook_id, params
         )
         return self._notebook_after(request, notebook_id)
 
     def stop(self, notebook_id: str) -> Notebook:
         """Stop a notebook and return it as it is now."""
-        request = requests_.stop_notebook(
+        request = endpoints.stop_notebook(
             self.organization_id, self.job_definition_name, notebook_id
         )
         return self._notebook_after(request, notebook_id)
@@ -121,14 +121,14 @@ class Notebooks:
             or (poll_interval <= 0)
         ):
             raise ValidationError("poll_interval", "a number of seconds > 0", poll_interval)
-        first = requests_.notebook_recent_logs(
+        first = endpoints.notebook_recent_logs(
             self.organization_id, self.job_definition_name, notebook_id
         )
 
         def fetch(token: Optional[str]) -> NotebookLogPage:
             request = first
             if token is not None:
-                request = requests_.notebook_recent_logs(
+                request = endpoints.notebook_recent_logs(
                     self.organization_id, self.job_definition_name, notebook_id, token
                 )
             return self._transport.model(request, NotebookLogPage)
@@ -140,7 +140,7 @@ class Notebooks:
         notebook._actions = self
         return notebook
 
-    def _notebook_after(self, request: requests_.ApiRequest, notebook_id: str) -> Notebook:
+    def _notebook_after(self, request: ApiRequest, notebook_id: str) -> Notebook:
         # start/stop/update answer with the notebook, or with a placeholder id (the
         # documents show "training_notebook_id": 0), or (seen in practice) only a message:
         # unless the answer is this very notebook, it is fetched, so callers always get

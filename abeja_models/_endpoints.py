@@ -6,10 +6,8 @@ parameters and bodies are written once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Optional
-
-from .params import (
+from ._http import ApiRequest
+from .models.params import (
     CreateTriggerParams,
     NotebookParams,
     StartNotebookParams,
@@ -17,18 +15,6 @@ from .params import (
     optional_token,
     path_segment,
 )
-
-
-@dataclass(frozen=True)
-class ApiRequest:
-    """An HTTP call ready to send: method, percent-encoded path, query and JSON body."""
-
-    __slots__ = ("body", "method", "path", "query")
-
-    method: str
-    path: str
-    query: Optional[dict[str, str]]
-    body: Optional[dict[str, Any]]
 
 
 def _triggers(organization_id: object, deployment_id: object) -> str:

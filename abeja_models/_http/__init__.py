@@ -1,0 +1,26 @@
+"""The one place that talks HTTP, one job a module.
+
+- ``_session``: the ``requests.Session`` sent through, its pool and per-send options;
+- ``_retry``: the retry policy as small decisions;
+- ``_decode``: answers into JSON, models or typed errors;
+- ``_transport``: the send loop that puts them together.
+
+Nothing here imports ``models/``: the endpoint builders hand over ``ApiRequest`` objects.
+"""
+
+from ._decode import decode_json, invalid_response, parse_model, validate_model
+from ._request import ApiRequest
+from ._retry import parse_retry_after
+from ._session import checked_session
+from ._transport import Transport
+
+__all__ = [
+    "ApiRequest",
+    "Transport",
+    "checked_session",
+    "decode_json",
+    "invalid_response",
+    "parse_model",
+    "parse_retry_after",
+    "validate_model",
+]

@@ -1,0 +1,100 @@
+"""Answers into JSON, models or errors; the transport's only knowledge of pydantic."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any, TypeVar
+
+import pydantic
+
+from ..errors import APIError, InvalidResponseError, Unauthorized, error_class_for_status
+
+ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
+
+_NO_CREDENTIALS_HINT = (
+    " (no credentials configured: pass auth_token= or set PLATFORM_AUTH_TOKEN, or"
+    " ABEJA_PLATFORM_USER_ID and ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN)"
+)
+
+
+def decode_json(content: bytes, url: str) -> Any:
+    """Decode a successful answer's body, or raise ``InvalidResponseError``."""
+    try:
+        return json.loads(content)
+    except ValueError:
+        raise invalid_response(content, url, "the body is not JSON") from None
+
+
+def parse_model(model_type: type[ModelT], content: bytes, url: str) -> ModelT:
+    """Validate a successful answer's body as ``model_type``, or raise InvalidResponseError."""
+    try:
+        return model_type.model_validate_json(content)
+    except pydantic.ValidationError as exc:
+        raise invalid_response(content, url, _first_problem(exc)) from None
+
+
+def validate_model(model_type: type[ModelT], data: Any, url: str) -> ModelT:
+    """Validate already decoded JSON as ``model_type``, or raise InvalidResponseError."""
+    try:
+        return model_type.model_validate(data)
+    except pydantic.ValidationError as exc:
+        body = json.dumps(data, default=str).encode()
+        raise invalid_response(body, url, _first_problem(exc)) from None
+
+
+def invalid_response(content: bytes, url: str, why: str) -> InvalidResponseError:
+    """The error for a 2xx answer whose body is not what the API documents."""
+    text = content.decode("utf-8", errors="replace")
+    shown = _snippet(text) or "(empty body)"
+    return InvalidResponseError(200, "invalid_response", f"{why}: {shown}", url=url, body=text)
+
+
+def error_for_answer(
+    status: int,
+    headers: Mapping[str, str],
+    content: bytes,
+    url: str,
+    *,
+    has_credentials: bool,
+    after_lost_answer: bool,
+) -> APIError:
+    """The typed error for a non-2xx answer, carrying the platform's own explanation."""
+    error_class = error_class_for_status(status)
+    text = content.decode("utf-8", errors="replace")
+    reason = _reason(status)
+    error, description = reason, _snippet(text) or reason
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        payload = None
+    if isinstance(payload, dict):
+        error = str(payload.get("error") or reason)
+        description = str(payload.get("error_description") or payload.get("message") or description)
+    if 300 <= status < 400:
+        location = headers.get("Location", "?")
+        description = f"redirect to {location} not followed; point base_url at it instead"
+    if error_class is Unauthorized and not has_credentials:
+        description += _NO_CREDENTIALS_HINT
+    return error_class(
+        status, error, description, url=url, body=text, after_lost_answer=after_lost_answer
+    )
+
+
+def _first_problem(exc: pydantic.ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "body"
+    return f"{where}: {first['msg']}"
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _snippet(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."

@@ -1,0 +1,272 @@
+"""``Transport``: sends ``ApiRequest`` objects through a session's ``send``, with retries.
+
+Every attempt goes through ``requests.Session.send``, so whatever patches or wraps
+requests' public API (requests-mock, responses, vcrpy, betamax, requests-cache, a
+caller's adapters) sees it. Redirects are never followed, so the credentials reach
+only the API's origin.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Mapping
+from typing import NamedTuple, NoReturn, Optional
+from urllib.parse import urlencode
+
+import requests
+import urllib3.exceptions
+
+from .._config import Settings
+from ..errors import APIConnectionError, APITimeoutError, NotFound
+from . import _retry
+from ._decode import ModelT, error_for_answer, parse_model
+from ._request import ApiRequest
+from ._session import Connection, CredentialAuth, default_headers
+
+logger = logging.getLogger("abeja_models")
+
+
+class _Answer(NamedTuple):
+    """What came back from one attempt: status, headers and the whole body."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class _NoAnswer(Exception):
+    """One attempt that got no usable answer, and whether the server may have seen it."""
+
+    def __init__(self, error: APIConnectionError, *, reached_server: bool) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.reached_server = reached_server
+
+
+class Transport:
+    """Sends ``ApiRequest`` objects and turns answers into JSON, models or errors."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        connection: Optional[Connection] = None,
+        *,
+        session: Optional[requests.Session] = None,
+    ) -> None:
+        self.settings = settings
+        self._connection = connection or Connection(settings, session)
+        self._headers = default_headers(settings)
+        credentials = settings.credentials
+        self._auth = CredentialAuth(credentials) if credentials is not None else None
+        self._template = requests.Request(
+            "GET", settings.base_url, headers=self._headers, auth=self._auth
+        ).prepare()
+
+    def derive(self, settings: Settings) -> Transport:
+        """A transport with other settings that shares this one's session and pool."""
+        return Transport(settings, self._connection)
+
+    def close(self) -> None:
+        """Close the pooled connections of a session this SDK made."""
+        self._connection.close()
+
+    def __repr__(self) -> str:
+        return f"<Transport {self.settings.base_url} credentials={self.settings.credentials!r}>"
+
+    def model(self, request: ApiRequest, model_type: type[ModelT]) -> ModelT:
+        """Send the request and validate its body as ``model_type`` in one pass."""
+        url, content = self.send(request)
+        return parse_model(model_type, content, url)
+
+    def delete(self, request: ApiRequest) -> None:
+        """Send a DELETE; done when the resource is gone, whichever attempt removed it.
+
+        A retry that finds nothing after an attempt whose answer was lost is told 404:
+        that attempt did the deleting, so the call has succeeded.
+        """
+        try:
+            self.send(request)
+        except NotFound as error:
+            if not error.after_lost_answer:
+                raise
+            logger.info("DELETE %s: already done by an earlier attempt", request.path)
+
+    def send(self, request: ApiRequest) -> tuple[str, bytes]:
+        """Send with retries; return ``(url, body)`` of a 2xx answer or raise a typed error."""
+        settings = self.settings
+        method = request.method
+        url = settings.base_url + request.path
+        if request.query:
+            url += "?" + urlencode(request.query)
+        body = None
+        if request.body is not None:
+            body = json.dumps(request.body, separators=(",", ":"), ensure_ascii=False).encode()
+        started = time.monotonic()
+        give_up_at = started + settings.deadline if settings.deadline is not None else None
+        attempt = 0
+        answer_lost = False  # an earlier attempt may have been carried out
+        while True:
+            attempt += 1
+            try:
+                answer = self._attempt(method, url, body, give_up_at)
+            except _NoAnswer as failure:
+                outcome = _retry.Outcome.no_answer(reached_server=failure.reached_server)
+                if not _retry.should_retry(method, outcome, attempt, settings.max_retries):
+                    raise failure.error from failure.__cause__
+                why = str(failure.error)
+            else:
+                if 200 <= answer.status < 300:
+                    self._log_done(request, answer.status, started, attempt)
+                    return url, answer.body
+                retry_after = _retry.parse_retry_after(answer.headers.get("Retry-After"))
+                outcome = _retry.Outcome.answer(answer.status, retry_after)
+                if not _retry.should_retry(method, outcome, attempt, settings.max_retries):
+                    self._log_done(request, answer.status, started, attempt)
+                    self._raise_for_answer(answer, url, answer_lost)
+                why = f"status {answer.status}"
+            answer_lost = answer_lost or _retry.may_have_acted(outcome)
+            pause = _retry.retry_pause(
+                attempt,
+                outcome.retry_after,
+                base=settings.backoff_base,
+                ceiling=settings.backoff_max,
+            )
+            self._log_retry(request, attempt, why, pause)
+            if give_up_at is not None and time.monotonic() + pause >= give_up_at:
+                raise APITimeoutError(
+                    f"deadline of {settings.deadline:g}s would pass before attempt {attempt + 1}",
+                    method=method,
+                    url=url,
+                )
+            time.sleep(pause)
+
+    def _attempt(
+        self, method: str, url: str, body: Optional[bytes], give_up_at: Optional[float]
+    ) -> _Answer:
+        connection = self._connection
+        timeout = self._attempt_timeout(method, url, give_up_at)
+        prepared = self._prepare(method, url, body)
+        wait = None if give_up_at is None else give_up_at - time.monotonic()
+        with connection.slot(wait, method, url):
+            try:
+                response = connection.session.send(
+                    prepared,
+                    timeout=timeout,
+                    allow_redirects=False,
+                    **connection.send_options(url, self.settings.verify),
+                )
+                try:
+                    # One read of the whole body: reading it in chunks costs more than
+                    # validating a large page.
+                    content = response.raw.read(decode_content=True)
+                finally:
+                    response.close()
+            except requests.exceptions.SSLError as exc:
+                # A certificate problem does not heal by retrying; report it at once.
+                raise APIConnectionError(
+                    f"TLS failed: {exc.__class__.__name__}", method=method, url=url
+                ) from exc
+            except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+                raise _no_answer(exc, method, url) from exc
+        return _Answer(response.status_code, response.headers, content)
+
+    def _prepare(self, method: str, url: str, body: Optional[bytes]) -> requests.PreparedRequest:
+        headers = self._headers
+        if body is not None:
+            headers = {**headers, "Content-Type": "application/json"}
+        connection = self._connection
+        if not connection.owned:
+            # A caller's session may add headers, hooks and cookies of its own.
+            request = requests.Request(method, url, headers=headers, data=body, auth=self._auth)
+            return connection.session.prepare_request(request)
+        # A session made here adds nothing, and every URL is already canonical (a checked
+        # base URL, percent-encoded segments, an encoded query): copy a request prepared
+        # once and point it elsewhere, as requests itself does when it follows a redirect.
+        prepared = self._template.copy()
+        prepared.method = method
+        prepared.url = url
+        if body is not None:
+            prepared.headers["Content-Type"] = "application/json"
+            prepared.prepare_body(body, None)
+        elif method in ("POST", "PUT"):
+            prepared.prepare_body(b"", None)
+        return prepared
+
+    def _attempt_timeout(
+        self, method: str, url: str, give_up_at: Optional[float]
+    ) -> tuple[float, float]:
+        connect, read = self.settings.timeout
+        if give_up_at is None:
+            return connect, read
+        remaining = give_up_at - time.monotonic()
+        if remaining <= 0:
+            raise APITimeoutError(
+                f"deadline of {self.settings.deadline:g}s ran out", method=method, url=url
+            )
+        return min(connect, remaining), min(read, remaining)
+
+    def _raise_for_answer(self, answer: _Answer, url: str, after_lost_answer: bool) -> NoReturn:
+        raise error_for_answer(
+            answer.status,
+            answer.headers,
+            answer.body,
+            url,
+            has_credentials=self.settings.credentials is not None,
+            after_lost_answer=after_lost_answer,
+        )
+
+    def _log_done(self, request: ApiRequest, status: int, started: float, attempt: int) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            elapsed = (time.monotonic() - started) * 1000
+            logger.debug(
+                "%s %s -> %s in %.1f ms (attempt %d)",
+                request.method,
+                request.path,
+                status,
+                elapsed,
+                attempt,
+            )
+
+    def _log_retry(self, request: ApiRequest, attempt: int, why: str, pause: float) -> None:
+        logger.info(
+            "%s %s failed (%s); retry %d/%d in %.2fs",
+            request.method,
+            request.path,
+            why,
+            attempt,
+            self.settings.max_retries,
+            pause,
+        )
+
+
+def _no_answer(exc: Exception, method: str, url: str) -> _NoAnswer:
+    """Name a failed attempt, and tell whether its request may have reached the server."""
+    error: type[APIConnectionError] = APIConnectionError
+    reached_server = True
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        error, what, reached_server = APITimeoutError, "connect timed out", False
+    elif isinstance(exc, requests.exceptions.ReadTimeout) or _caused_by(
+        exc, urllib3.exceptions.ReadTimeoutError
+    ):
+        error, what = APITimeoutError, "read timed out"
+    elif isinstance(exc, requests.exceptions.ProxyError) or _caused_by(
+        exc, urllib3.exceptions.NewConnectionError
+    ):
+        what, reached_server = "could not connect", False
+    elif isinstance(exc, requests.exceptions.ConnectionError):
+        what = "connection dropped before an answer"
+    else:
+        what = "the answer was cut off or garbled"
+    return _NoAnswer(error(what, method=method, url=url), reached_server=reached_server)
+
+
+def _caused_by(exc: Exception, kind: type[Exception]) -> bool:
+    """Whether requests wrapped an error of ``kind`` (directly or in urllib3's MaxRetryError)."""
+    if isinstance(exc, kind):
+        return True
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, urllib3.exceptions.MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, kind)
