@@ -158,11 +158,10 @@ class Transport:
                     **connection.send_options(url, self.settings.verify),
                 )
                 try:
-                    # One read of the whole body: reading it in chunks costs more than
-                    # validating a large page.
-                    content = response.raw.read(decode_content=True)
+                    content = self._body(response)
                 finally:
-                    response.close()
+                    if response.raw is not None:
+                        response.close()
             except requests.exceptions.SSLError as exc:
                 # A certificate problem does not heal by retrying; report it at once.
                 raise APIConnectionError(
@@ -171,6 +170,15 @@ class Transport:
             except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
                 raise _no_answer(exc, method, url) from exc
         return _Answer(response.status_code, response.headers, content)
+
+    def _body(self, response: requests.Response) -> bytes:
+        if self._connection.owned:
+            # One read of the whole body: reading it in chunks costs more than
+            # validating a large page.
+            return bytes(response.raw.read(decode_content=True))
+        # A caller's session may have read the body already (a hook that logs it), or
+        # built the answer without a raw stream (an adapter of its own).
+        return response.content or b""
 
     def _prepare(self, method: str, url: str, body: Optional[bytes]) -> requests.PreparedRequest:
         headers = self._headers

@@ -88,6 +88,52 @@ def test_the_sessions_headers_and_hooks_apply(layer: Layer, session: RecordingSe
 
 
 @pytest.mark.parametrize("layer", LAYERS)
+def test_a_hook_that_reads_the_body_leaves_it_to_the_sdk(
+    layer: Layer, session: RecordingSession
+) -> None:
+    logged: list[bytes] = []
+    session.hooks["response"].append(lambda response, **_: logged.append(response.content))
+
+    result = layer(session)()
+
+    trigger_id = result["trigger_id"] if isinstance(result, dict) else result.trigger_id  # type: ignore[attr-defined]
+    assert trigger_id == TID
+    assert TID.encode() in logged[0]
+
+
+class _HandMadeAdapter(requests.adapters.BaseAdapter):
+    """An adapter of a user's own that answers with a body and no raw stream."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__()
+        self.body = body
+
+    def send(self, request: requests.PreparedRequest, **_: Any) -> requests.Response:
+        response = requests.Response()
+        response.status_code = 200
+        response._content = self.body
+        response.url = request.url or ""
+        response.request = request
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_an_answer_without_a_raw_stream_is_read_from_its_content(
+    layer: Layer, trigger_doc: dict[str, Any]
+) -> None:
+    session = requests.Session()
+    session.mount(BASE_URL, _HandMadeAdapter(json.dumps(trigger_doc).encode()))
+
+    result = layer(session)()
+
+    trigger_id = result["trigger_id"] if isinstance(result, dict) else result.trigger_id  # type: ignore[attr-defined]
+    assert trigger_id == TID
+
+
+@pytest.mark.parametrize("layer", LAYERS)
 def test_the_sdks_credential_wins_over_the_sessions_auth_and_netrc(
     layer: Layer, session: RecordingSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
