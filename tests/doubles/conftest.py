@@ -49,24 +49,6 @@ LAYERS = ("resources", "api")
 TRIGGER_FIELDS = ("trigger_id", "deployment_id", "model_version_id", "retry_count", "user_env_vars")
 NOTEBOOK_FIELDS = ("training_notebook_id", "name", "status", "instance_type", "image")
 
-_ENVIRONMENT = (
-    "ABEJA_API_URL",
-    "PLATFORM_AUTH_TOKEN",
-    "ABEJA_PLATFORM_USER_ID",
-    "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN",
-    "ABEJA_PLATFORM_DATASOURCE_ID",
-    "ABEJA_PLATFORM_DATASOURCE_SECRET",
-    "ABEJA_SDK_CONNECTION_TIMEOUT",
-    "ABEJA_SDK_MAX_RETRY_COUNT",
-)
-
-
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The developer's own platform variables must not change what a test sees."""
-    for name in _ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-
 
 @pytest.fixture(scope="session")
 def base_url() -> Iterator[str]:
