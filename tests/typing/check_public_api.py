@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Optional, Union
 
+import requests
 from pydantic import JsonValue
 from typing_extensions import Literal, assert_type
 
@@ -92,6 +93,7 @@ def client_and_parents() -> None:
         Client,
     )
     assert_type(Client(user_id="1234", personal_access_token="secret", timeout=10), Client)
+    assert_type(Client(session=requests.Session()), Client)
     assert_type(client.base_url, str)
     assert_type(client.with_options(timeout=5.0, max_retries=0, deadline=None), Client)
     assert_type(client.triggers_api(), trigger_api.APIClient)
@@ -257,6 +259,7 @@ def trigger_api_client() -> None:
             timeout=30,
             max_retry_count=5,
             base_url="https://api.abeja.io",
+            session=requests.Session(),
         ),
         trigger_api.APIClient,
     )
