@@ -233,11 +233,6 @@ CREATE_TRIGGER_BODY: dict[str, Any] = {
 }
 
 
-def _session_argument(session: Optional[requests.Session]) -> dict[str, Any]:
-    """``session=`` only when the test has one: the default is the SDK's own session."""
-    return {} if session is None else {"session": session}
-
-
 class ResourceSdk(Sdk):
     """``Client(...).organization(ORG)``: deployment ``DEP``'s triggers, job ``JOB``'s notebooks."""
 
@@ -249,7 +244,7 @@ class ResourceSdk(Sdk):
             auth_token=TOKEN,
             max_retries=max_retries,
             backoff_base=0,
-            **_session_argument(session),
+            session=session,
         )
         organization = self.client.organization(ORG)
         self.triggers = organization.deployment(DEP).triggers
@@ -310,10 +305,10 @@ class ApiSdk(Sdk):
     ) -> None:
         credential = {"auth_token": TOKEN}
         self.trigger_api = TriggerAPIClient(
-            credential, max_retry_count=max_retries, base_url=base_url, **_session_argument(session)
+            credential, max_retry_count=max_retries, base_url=base_url, session=session
         )
         self.notebook_api = NotebookAPIClient(
-            credential, max_retry_count=max_retries, base_url=base_url, **_session_argument(session)
+            credential, max_retry_count=max_retries, base_url=base_url, session=session
         )
 
     def get_trigger(self, trigger_id: str) -> dict[str, Any]:
