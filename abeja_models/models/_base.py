@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
 from typing_extensions import Annotated
@@ -16,14 +17,22 @@ def _format_timestamp(value: datetime) -> str:
     return utc.isoformat(timespec="microseconds") + "Z"
 
 
+# The instants a timestamp is written as UTC, so the instants it may stand for: 9999-12-31
+# 23:00-05:00 is a valid datetime whose UTC form (year 10000) is not, and would crash the
+# dump. The bounds compare instants, offsets included, so such a value is refused on load.
+EARLIEST_TIMESTAMP = datetime.min.replace(tzinfo=timezone.utc)
+LATEST_TIMESTAMP = datetime.max.replace(tzinfo=timezone.utc)
+
 # Both types are validated inside pydantic-core, with no Python call per value: a page
 # of a thousand runs holds five thousand of them.
 Timestamp = Annotated[
     AwareDatetime,
+    Field(ge=EARLIEST_TIMESTAMP, le=LATEST_TIMESTAMP),
     PlainSerializer(_format_timestamp, return_type=str, when_used="json"),
 ]
 """An aware ``datetime``, read from ``...Z`` with any fraction (or an offset), written
-back as UTC ``.ffffffZ``. A timestamp without a zone is not a platform form and is refused."""
+back as UTC ``.ffffffZ``. A timestamp without a zone is not a platform form and is refused,
+and so is one whose UTC time falls outside years 1 to 9999 (it could not be written back)."""
 
 Id = Annotated[str, Field(coerce_numbers_to_str=True)]
 """A platform id; some documents show ids as integers, they are held as ``str``."""
@@ -61,6 +70,16 @@ class PlatformModel(BaseModel):
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # A pickle holds the document only: the binding (a client, hence its credential)
+        # stays behind, and the unpickled model is unbound, as if parsed from JSON.
+        state = super().__getstate__()
+        state["__pydantic_private__"] = {
+            name: private.get_default()
+            for name, private in type(self).__private_attributes__.items()
+        } or None
+        return state
 
     def to_json(self) -> str:
         """This document as the platform's JSON (unknown fields included)."""
