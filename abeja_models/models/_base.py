@@ -10,29 +10,29 @@ from typing_extensions import Annotated
 
 
 def _format_timestamp(value: datetime) -> str:
-    """Write timestamps the way the platform does: UTC, microseconds, ``Z``."""
+    """Write timestamps the way the platform does: UTC, microseconds, ``Z``.
+
+    An instant whose UTC form falls outside years 1 to 9999 (``9999-12-31T23:00-05:00``
+    is one) keeps its own offset instead: the same instant, read back equal.
+    """
     # isoformat, not strftime("%Y"): strftime does not pad years below 1000 to four
     # digits, and the result could not be read back.
-    utc = value.astimezone(timezone.utc).replace(tzinfo=None)
+    try:
+        utc = value.astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:
+        return value.isoformat(timespec="microseconds")
     return utc.isoformat(timespec="microseconds") + "Z"
 
-
-# The instants a timestamp is written as UTC, so the instants it may stand for: 9999-12-31
-# 23:00-05:00 is a valid datetime whose UTC form (year 10000) is not, and would crash the
-# dump. The bounds compare instants, offsets included, so such a value is refused on load.
-EARLIEST_TIMESTAMP = datetime.min.replace(tzinfo=timezone.utc)
-LATEST_TIMESTAMP = datetime.max.replace(tzinfo=timezone.utc)
 
 # Both types are validated inside pydantic-core, with no Python call per value: a page
 # of a thousand runs holds five thousand of them.
 Timestamp = Annotated[
     AwareDatetime,
-    Field(ge=EARLIEST_TIMESTAMP, le=LATEST_TIMESTAMP),
     PlainSerializer(_format_timestamp, return_type=str, when_used="json"),
 ]
 """An aware ``datetime``, read from ``...Z`` with any fraction (or an offset), written
-back as UTC ``.ffffffZ``. A timestamp without a zone is not a platform form and is refused,
-and so is one whose UTC time falls outside years 1 to 9999 (it could not be written back)."""
+back as UTC ``.ffffffZ`` (with its own offset when its UTC form would fall outside years 1
+to 9999). A timestamp without a zone is not a platform form and is refused."""
 
 Id = Annotated[str, Field(coerce_numbers_to_str=True)]
 """A platform id; some documents show ids as integers, they are held as ``str``."""
