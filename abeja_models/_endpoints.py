@@ -6,15 +6,56 @@ parameters and bodies are written once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Optional
+
 from ._http import ApiRequest
+from .errors import InvalidResponseError, ValidationError
 from .models.params import (
     CreateTriggerParams,
     NotebookParams,
     StartNotebookParams,
+    id_text,
+    is_token,
     optional_bool,
     optional_token,
     path_segment,
 )
+
+
+def check_answer(
+    document: Mapping[str, object],
+    url: str,
+    *,
+    about: Optional[tuple[str, str, object]] = None,
+    tokens: tuple[str, ...] = (),
+) -> None:
+    """Refuse an answer about another resource than asked, or with tokens that cannot go back.
+
+    ``about`` is ``(key, parameter, asked)``: the document's ``key`` must hold the id
+    asked for (compared as text, ints as decimal). Each key in ``tokens``, when set,
+    must be a token this SDK can send back. Either failure is the server's:
+    ``InvalidResponseError``, never the caller's ``ValidationError``.
+    """
+    if about is not None:
+        key, parameter, asked = about
+        wanted = id_text(parameter, asked)
+        found = document.get(key)
+        if not _is_id(found, wanted):
+            why = f"asked about {parameter} {wanted}, the answer holds {key} {found!r}"
+            raise InvalidResponseError(200, "invalid_response", why, url=url)
+    for key in tokens:
+        token = document.get(key)
+        if token and not is_token(token):
+            why = f"the server sent a {key} that cannot be sent back"
+            raise InvalidResponseError(200, "invalid_response", why, url=url)
+
+
+def _is_id(found: object, wanted: str) -> bool:
+    try:
+        return id_text("id", found) == wanted
+    except ValidationError:  # not an id at all: not the one asked about either
+        return False
 
 
 def _triggers(organization_id: object, deployment_id: object) -> str:

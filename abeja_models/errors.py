@@ -45,7 +45,27 @@ __all__ = [
 
 
 class AbejaError(Exception):
-    """Root of every exception raised by abeja-models."""
+    """Root of every exception raised by abeja-models.
+
+    Every one pickles with its message and attributes, so it crosses process
+    boundaries (``ProcessPoolExecutor``, ``multiprocessing.Pool``) unchanged.
+    """
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Exception's own reduce calls ``cls(*args)``, which the subclasses' signatures
+        # (keyword-only url, method, ...) refuse: unpickling would raise in the parent,
+        # breaking a process pool. Rebuild without __init__ from args and attributes.
+        return _rebuild, (type(self), self.args, dict(self.__dict__))
+
+
+def _rebuild(
+    cls: type[AbejaError], args: tuple[object, ...], attributes: dict[str, object]
+) -> AbejaError:
+    """Unpickle an ``AbejaError``: its class, its ``args`` and its attributes, no ``__init__``."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(attributes)
+    return error
 
 
 class ValidationError(AbejaError, ValueError):
@@ -184,5 +204,11 @@ def error_class_for_status(status_code: int) -> type[APIError]:
 
 
 def _short_repr(value: object) -> str:
-    text = repr(value)
+    # The value is the caller's, so its repr may fail: an int of more digits than
+    # Python will print, a subclass whose __repr__ raises. The message must not.
+    try:
+        text = repr(value)
+    except Exception:
+        bits = f" of {value.bit_length()} bits" if isinstance(value, int) else ""
+        text = f"<{type(value).__name__}{bits}>"
     return text if len(text) <= 80 else text[:77] + "..."

@@ -2,16 +2,21 @@
 
 Nothing is fetched until the first item is asked for, one page is held at a time, and a
 server that hands back a token it already gave ends with an error instead of looping.
+A token from the server that could not be sent back (too long, not text) is the
+server's fault: ``InvalidResponseError``, never the caller's ``ValidationError``.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Callable, Optional, TypeVar
 
 from .errors import InvalidResponseError
 from .models.notebook import LogEvent, NotebookLogPage
+from .models.params import is_token
 
 __all__ = ["iter_log_events", "iter_pages"]
 
@@ -22,10 +27,12 @@ def iter_pages(
     fetch_page: Callable[[Optional[str]], tuple[Sequence[ItemT], Optional[str]]],
     *,
     what: str,
+    url: str = "",
 ) -> Iterator[ItemT]:
     """Yield the items of every page, following ``next_page_token`` until it is empty.
 
     ``fetch_page(token)`` returns the page's items and the next token (``None`` at the end).
+    ``url`` names the collection in errors.
     """
     token: Optional[str] = None
     seen: set[str] = set()
@@ -40,12 +47,13 @@ def iter_pages(
             yield pending.pop()
         if not token:
             return
+        _check_server_token(token, f"{what}: next_page_token", url)
         if token in seen:
             raise InvalidResponseError(
                 200,
                 "invalid_response",
                 f"{what}: the server repeated page token {token!r}",
-                url="",
+                url=url,
             )
         seen.add(token)
 
@@ -55,24 +63,89 @@ def iter_log_events(
     *,
     follow: bool,
     poll_interval: float,
+    url: str = "",
 ) -> Iterator[LogEvent]:
     """Yield the recent log events, then newer ones by ``next_forward_token``.
 
-    Without ``follow`` it ends at the first page that brings nothing new; with it, it
-    waits ``poll_interval`` seconds after such a page and asks again.
+    Without ``follow`` it ends at the first page that brings nothing new (or whose
+    forward token does not move on); with it, it waits ``poll_interval`` seconds after
+    every such page and asks again, so a server that repeats itself is polled at that
+    pace, never faster. No event is yielded twice (see ``_SeenEvents``).
     """
+    seen = _SeenEvents()
     page = fetch_page(None)
-    yield from page.events
-    if not page.events and not follow:
+    token = _forward_token(page, url)
+    fresh = seen.fresh(page.events)
+    yield from fresh
+    if not token or (not fresh and not follow):
         return
-    token = page.next_forward_token
-    while token:
+    while True:
         page = fetch_page(token)
-        yield from page.events
-        advanced = bool(page.next_forward_token) and page.next_forward_token != token
-        if not page.events or not advanced:
-            if not follow:
-                return
-            if not page.events:
-                time.sleep(poll_interval)
-        token = page.next_forward_token or token
+        next_token = _forward_token(page, url)
+        fresh = seen.fresh(page.events)
+        yield from fresh
+        advanced = next_token is not None and next_token != token
+        if not follow and (not fresh or not advanced):
+            return
+        if not fresh:
+            time.sleep(poll_interval)
+        token = next_token or token
+
+
+class _SeenEvents:
+    """What "the same event" means while following a log, in bounded memory.
+
+    An event is its ``(timestamp, message)``. The log is read as a timeline: once an
+    event at time T was yielded, events before T are old news, and at T itself only
+    occurrences beyond those already yielded are new (two identical lines logged at
+    the same instant both come through, within one page). A page that repeats earlier
+    events, under the same token or a new one, therefore brings nothing new.
+    """
+
+    def __init__(self) -> None:
+        self._newest: Optional[datetime] = None
+        self._yielded_at_newest: Counter[str] = Counter()
+
+    def fresh(self, events: Sequence[LogEvent]) -> list[LogEvent]:
+        """The events of a page not yielded before, in the page's order; remembers them."""
+        newest, already = self._newest, self._yielded_at_newest
+        in_page: Counter[str] = Counter()
+        fresh: list[LogEvent] = []
+        for event in events:
+            if newest is not None and event.timestamp <= newest:
+                if event.timestamp < newest:
+                    continue
+                in_page[event.message] += 1
+                if in_page[event.message] <= already[event.message]:
+                    continue
+            fresh.append(event)
+        for event in fresh:
+            self._remember(event)
+        return fresh
+
+    def _remember(self, event: LogEvent) -> None:
+        if self._newest is None or event.timestamp > self._newest:
+            self._newest = event.timestamp
+            self._yielded_at_newest = Counter()
+        if event.timestamp == self._newest:
+            self._yielded_at_newest[event.message] += 1
+
+
+def _forward_token(page: NotebookLogPage, url: str) -> Optional[str]:
+    token = page.next_forward_token
+    if not token:
+        return None
+    _check_server_token(token, "recent logs: next_forward_token", url)
+    return token
+
+
+def _check_server_token(token: str, what: str, url: str) -> None:
+    """A token the server sent must be one this SDK can send back."""
+    if not is_token(token):
+        shown = token if len(token) <= 40 else f"{token[:37]}... ({len(token)} characters)"
+        raise InvalidResponseError(
+            200,
+            "invalid_response",
+            f"{what}: the server sent a token that cannot be sent back: {shown!r}",
+            url=url,
+        )

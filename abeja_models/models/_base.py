@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
 from typing_extensions import Annotated
 
 
 def _format_timestamp(value: datetime) -> str:
-    """Write timestamps the way the platform does: UTC, microseconds, ``Z``."""
+    """Write timestamps the way the platform does: UTC, microseconds, ``Z``.
+
+    An instant whose UTC form falls outside years 1 to 9999 (``9999-12-31T23:00-05:00``
+    is one) keeps its own offset instead: the same instant, read back equal.
+    """
     # isoformat, not strftime("%Y"): strftime does not pad years below 1000 to four
     # digits, and the result could not be read back.
-    utc = value.astimezone(timezone.utc).replace(tzinfo=None)
+    try:
+        utc = value.astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:
+        return value.isoformat(timespec="microseconds")
     return utc.isoformat(timespec="microseconds") + "Z"
 
 
@@ -23,7 +31,8 @@ Timestamp = Annotated[
     PlainSerializer(_format_timestamp, return_type=str, when_used="json"),
 ]
 """An aware ``datetime``, read from ``...Z`` with any fraction (or an offset), written
-back as UTC ``.ffffffZ``. A timestamp without a zone is not a platform form and is refused."""
+back as UTC ``.ffffffZ`` (with its own offset when its UTC form would fall outside years 1
+to 9999). A timestamp without a zone is not a platform form and is refused."""
 
 Id = Annotated[str, Field(coerce_numbers_to_str=True)]
 """A platform id; some documents show ids as integers, they are held as ``str``."""
@@ -61,6 +70,16 @@ class PlatformModel(BaseModel):
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # A pickle holds the document only: the binding (a client, hence its credential)
+        # stays behind, and the unpickled model is unbound, as if parsed from JSON.
+        state = super().__getstate__()
+        state["__pydantic_private__"] = {
+            name: private.get_default()
+            for name, private in type(self).__private_attributes__.items()
+        } or None
+        return state
 
     def to_json(self) -> str:
         """This document as the platform's JSON (unknown fields included)."""

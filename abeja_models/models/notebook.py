@@ -9,7 +9,7 @@ from typing import Any, Optional
 from pydantic import Field, PrivateAttr, model_validator
 from typing_extensions import Protocol
 
-from ..errors import UnboundModelError, ValidationError, WaitTimeoutError
+from ..errors import APITimeoutError, UnboundModelError, ValidationError, WaitTimeoutError
 from ._base import Id, PlatformModel, Timestamp
 from .params import NotebookType
 
@@ -17,6 +17,7 @@ __all__ = [
     "Creator",
     "LogEvent",
     "Notebook",
+    "NotebookActionAnswer",
     "NotebookActions",
     "NotebookList",
     "NotebookLogPage",
@@ -79,6 +80,10 @@ class NotebookActions(Protocol):
         """Iterate over a notebook's recent log events, then newer ones."""
         ...
 
+    def within(self, seconds: float) -> NotebookActions:
+        """The same actions, each call bounded to end within ``seconds``."""
+        ...
+
 
 class Notebook(PlatformModel):
     """A Jupyter Notebook or JupyterLab server on the platform's training infrastructure.
@@ -102,6 +107,9 @@ class Notebook(PlatformModel):
     modified_at: Optional[Timestamp] = None
 
     _actions: Optional[NotebookActions] = PrivateAttr(default=None)
+    # The id this object was bound with: every action targets it, whatever the data
+    # says later (a refresh, an answer, an assignment), so it never acts on another notebook.
+    _bound_id: Optional[str] = PrivateAttr(default=None)
 
     @property
     def notebook_id(self) -> str:
@@ -110,11 +118,13 @@ class Notebook(PlatformModel):
 
     def start(self, notebook_type: Optional[NotebookType] = None) -> Notebook:
         """Start this notebook (optionally switching its type); updates it in place."""
-        return self._take(self._bound().start(self.notebook_id, notebook_type=notebook_type))
+        actions, notebook_id = self._bound()
+        return self._take(actions.start(notebook_id, notebook_type=notebook_type))
 
     def stop(self) -> Notebook:
         """Stop this notebook; updates it in place."""
-        return self._take(self._bound().stop(self.notebook_id))
+        actions, notebook_id = self._bound()
+        return self._take(actions.stop(notebook_id))
 
     def update(
         self,
@@ -124,8 +134,9 @@ class Notebook(PlatformModel):
         notebook_type: Optional[NotebookType] = None,
     ) -> Notebook:
         """Change the instance type, image or notebook type; updates this object in place."""
-        updated = self._bound().update(
-            self.notebook_id,
+        actions, notebook_id = self._bound()
+        updated = actions.update(
+            notebook_id,
             instance_type=instance_type,
             image=image,
             notebook_type=notebook_type,
@@ -134,59 +145,79 @@ class Notebook(PlatformModel):
 
     def refresh(self) -> Notebook:
         """Re-fetch this notebook in place and return it."""
-        return self._take(self._bound().get(self.notebook_id))
+        actions, notebook_id = self._bound()
+        return self._take(actions.get(notebook_id))
 
     def delete(self) -> None:
         """Delete this notebook on the platform."""
-        self._bound().delete(self.notebook_id)
+        actions, notebook_id = self._bound()
+        actions.delete(notebook_id)
 
     def logs(self, *, follow: bool = False, poll_interval: float = 2.0) -> Iterator[LogEvent]:
         """Iterate over the recent log events, then the newer ones.
 
         Without ``follow`` the iterator ends at the first page with no new events; with
-        it, it keeps polling every ``poll_interval`` seconds until you stop iterating.
+        it, it keeps polling, waiting ``poll_interval`` seconds after every poll that
+        brought nothing new, until you stop iterating. No event is yielded twice.
         """
-        return self._bound().logs(self.notebook_id, follow=follow, poll_interval=poll_interval)
+        actions, notebook_id = self._bound()
+        return actions.logs(notebook_id, follow=follow, poll_interval=poll_interval)
 
     def wait_until(
         self, status: str, *, timeout: float = 600, poll_interval: float = 5
     ) -> Notebook:
         """Poll until the notebook reports ``status``; raise ``WaitTimeoutError`` if not.
 
-        The object is refreshed at every poll, so it is current when this returns.
+        The object is refreshed at every poll, so it is current when this returns. The
+        call ends within ``timeout`` plus a poll's bookkeeping: each poll's request is
+        bounded by the time that remains, and so is each pause.
         """
         if not isinstance(status, str) or not status.strip():
             raise ValidationError("status", "a notebook status such as 'Running'", status)
         for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ValidationError(name, "a number of seconds > 0", value)
-        actions = self._bound()
+        actions, notebook_id = self._bound()
         give_up_at = time.monotonic() + timeout
-        while True:
-            if self.status == status:
-                return self
+        while self.status != status:
             remaining = give_up_at - time.monotonic()
             if remaining <= 0:
-                raise WaitTimeoutError(
-                    f"notebook {self.notebook_id} did not become {status!r} within {timeout:g}s"
-                    f" (last status {self.status!r})",
-                    last_status=self.status,
-                )
+                raise self._wait_timeout(status, timeout)
             time.sleep(min(poll_interval, remaining))
-            self._take(actions.get(self.notebook_id))
+            remaining = give_up_at - time.monotonic()
+            if remaining <= 0:
+                raise self._wait_timeout(status, timeout)
+            try:
+                self._take(actions.within(remaining).get(notebook_id))
+            except APITimeoutError as error:
+                if time.monotonic() < give_up_at:
+                    raise  # the client's own limits ran out, not the wait's
+                raise self._wait_timeout(status, timeout) from error
+        return self
+
+    def _wait_timeout(self, status: str, timeout: float) -> WaitTimeoutError:
+        return WaitTimeoutError(
+            f"notebook {self.notebook_id} did not become {status!r} within {timeout:g}s"
+            f" (last status {self.status!r})",
+            last_status=self.status,
+        )
 
     def _take(self, other: Notebook) -> Notebook:
         self._replace_with(other)
         return self
 
-    def _bound(self) -> NotebookActions:
-        if self._actions is None:
+    def _bind_to(self, actions: NotebookActions) -> None:
+        self._actions = actions
+        self._bound_id = self.training_notebook_id
+
+    def _bound(self) -> tuple[NotebookActions, str]:
+        if self._actions is None or self._bound_id is None:
             raise UnboundModelError(
                 f"this Notebook ({self.training_notebook_id}) was built from plain data and has"
                 " no client; bind it first: client.organization(ORGANIZATION_ID)"
                 ".job_definition(JOB_DEFINITION_NAME).notebooks.bind(notebook)"
             )
-        return self._actions
+        return self._actions, self._bound_id
 
 
 def normalize_notebook_list(data: object) -> object:
@@ -208,6 +239,28 @@ class NotebookList(PlatformModel):
     @classmethod
     def _accept_bare_list(cls, data: Any) -> Any:
         return normalize_notebook_list(data)
+
+
+class NotebookActionAnswer(PlatformModel):
+    """What *start*, *stop* and *update* answer, read only as far as it names a notebook.
+
+    The documents show the notebook with the placeholder id ``0``; the platform has been
+    seen to answer ``{"message": ...}`` only. Anything that is not a JSON object names
+    no notebook.
+    """
+
+    training_notebook_id: Optional[Id] = None
+    job_definition_id: Optional[Id] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _names_no_notebook_unless_an_object(cls, data: Any) -> Any:
+        return data if isinstance(data, dict) else {}
+
+    @property
+    def names_a_notebook(self) -> bool:
+        """Whether the answer holds a notebook's real id (not missing, not the placeholder 0)."""
+        return self.training_notebook_id not in (None, "0")
 
 
 class NotebookLogPage(PlatformModel):

@@ -25,6 +25,8 @@ __all__ = [
     "NotebookParams",
     "NotebookType",
     "StartNotebookParams",
+    "id_text",
+    "is_token",
     "path_segment",
 ]
 
@@ -62,7 +64,8 @@ class Images:
 
 
 PATH_SEGMENT_RULE = (
-    "a non-empty str without '/', '?', '#', whitespace or control characters, not '.' or '..'"
+    "a non-empty str (or an int >= 0) without '/', '?', '#', whitespace, control characters"
+    " or lone surrogates, not '.' or '..'"
 )
 _NOT_IN_SEGMENT = re.compile(r"[/?#\\\s\x00-\x1f\x7f-\x9f]")
 _INSTANCE_TYPE = re.compile(r"(cpu|gpu)(:[a-d])?-(\d+(\.\d+)?|\.\d+)")
@@ -78,21 +81,39 @@ _IMAGE = re.compile(
 IMAGE_RULE = "a docker image reference such as 'abeja-inc/all-cpu:19.10' (see Images)"
 
 
-def path_segment(parameter: str, value: object) -> str:
-    """Check an id or name that goes into a URL path and percent-encode it as one segment.
+def id_text(parameter: str, value: object) -> str:
+    """The plain ``str`` an id or name stands for, read from its value.
 
-    Ints are accepted and written in decimal, as the platform's own SDK does.
+    An ``int`` is written in decimal, as the platform's own SDK does. A subclass of
+    ``int`` or ``str`` is read through the base type, never through its own
+    ``__str__``/``__format__``: an id is data, and data does not get to pick its path.
+    The result is checked (see ``PATH_SEGMENT_RULE``) but not yet percent-encoded.
     """
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return str(value)
-    if (
-        not isinstance(value, str)
-        or not value
-        or value in (".", "..")
-        or _NOT_IN_SEGMENT.search(value)
-    ):
+        try:
+            return int.__repr__(value)
+        except ValueError:  # more digits than Python will print: no platform id
+            raise ValidationError(parameter, PATH_SEGMENT_RULE, value) from None
+    if not isinstance(value, str):
         raise ValidationError(parameter, PATH_SEGMENT_RULE, value)
-    return quote(value, safe="")
+    text = str.__str__(value)
+    if not text or text in (".", "..") or _NOT_IN_SEGMENT.search(text) or not _utf8(text):
+        raise ValidationError(parameter, PATH_SEGMENT_RULE, value)
+    return text
+
+
+def path_segment(parameter: str, value: object) -> str:
+    """Check an id or name that goes into a URL path and percent-encode it as one segment."""
+    return quote(id_text(parameter, value), safe="")
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` can be sent: a lone surrogate ("\\ud800") has no UTF-8 form."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_instance_type(value: str, parameter: str = "instance_type") -> str:
@@ -140,12 +161,34 @@ class _Params(BaseModel):
             value = values.get(parameter, error.get("input"))
             raise ValidationError(parameter, allowed, value) from None
 
+    @model_validator(mode="after")
+    def _sendable(self) -> Self:
+        # A str that UTF-8 cannot encode (a lone surrogate) passes every type check and
+        # would fail only while the body is written, after the call began.
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if not _all_utf8(value):
+                allowed = self.allowed.get(name, "text") + " (valid Unicode: no lone surrogates)"
+                raise ValidationError(name, allowed, value)
+        return self
+
     def body(self) -> dict[str, object]:
         """The JSON body to send: only the parameters that were given."""
         return self.model_dump(exclude_none=True)
 
 
+def _all_utf8(value: object) -> bool:
+    """Whether every str in a parameter (a dict's keys and values too) has a UTF-8 form."""
+    if isinstance(value, str):
+        return _utf8(value)
+    if isinstance(value, dict):
+        return all(_all_utf8(key) and _all_utf8(item) for key, item in value.items())
+    return True
+
+
 _NON_EMPTY = "a non-empty str"
+MAX_DISTRIBUTION: Final = 2**63 - 1
+"""The largest ``distribution`` accepted: a signed 64-bit int."""
 
 
 class CreateTriggerParams(_Params):
@@ -159,7 +202,7 @@ class CreateTriggerParams(_Params):
         "output_service_name": "a str given together with output_service_id, or None",
         "output_service_id": "a str given together with output_service_name, or None",
         "retry_count": "an int from 0 to 9 (not a bool), or None for the default 5",
-        "distribution": "an int >= 0 (not a bool), or None",
+        "distribution": "an int from 0 to 2**63 - 1 (not a bool), or None",
         "environment": "a dict of str to str, or None",
     }
 
@@ -170,7 +213,8 @@ class CreateTriggerParams(_Params):
     output_service_name: Optional[str] = Field(default=None, min_length=1)
     output_service_id: Optional[str] = Field(default=None, min_length=1)
     retry_count: Optional[int] = Field(default=None, ge=0, le=9)
-    distribution: Optional[int] = Field(default=None, ge=0)
+    # The platform takes the remainder of a 64-bit number; beyond it, JSON writers differ.
+    distribution: Optional[int] = Field(default=None, ge=0, le=MAX_DISTRIBUTION)
     environment: Optional[dict[str, str]] = None
 
     @model_validator(mode="after")
@@ -221,15 +265,28 @@ class StartNotebookParams(_Params):
     notebook_type: Optional[NotebookType] = None
 
 
+MAX_TOKEN_LENGTH: Final = 8192
+"""The longest paging token sent back to the platform."""
+
+TOKEN_RULE = "a non-empty str token from a previous page, or None"
+
+
+def is_token(value: object) -> bool:
+    """Whether ``value`` can be sent back as a paging token (non-empty, bounded, UTF-8)."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_TOKEN_LENGTH
+        and _utf8(value)
+    )
+
+
 def optional_token(parameter: str, value: object) -> Optional[str]:
-    """Check a paging token: a non-empty str, or None."""
+    """Check a paging token the caller passes: a non-empty str, or None."""
     if value is None:
         return None
-    if not isinstance(value, str) or not value or len(value) > 8192:
-        raise ValidationError(
-            parameter, "a non-empty str token from a previous page, or None", value
-        )
-    return value
+    if not isinstance(value, str) or not is_token(value):
+        raise ValidationError(parameter, TOKEN_RULE, value)
+    return str.__str__(value)
 
 
 def optional_bool(parameter: str, value: object) -> Optional[bool]:

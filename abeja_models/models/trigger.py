@@ -77,6 +77,9 @@ class Trigger(PlatformModel):
     modified_at: Optional[Timestamp] = None
 
     _actions: Optional[TriggerActions] = PrivateAttr(default=None)
+    # The id this object was bound with: every action targets it, whatever the data
+    # says later (a refresh, an assignment), so an object never acts on another trigger.
+    _bound_id: Optional[str] = PrivateAttr(default=None)
 
     def runs(self, *, scan_forward: Optional[bool] = None) -> Iterator[TriggerRun]:
         """Iterate over this trigger's runs, fetching pages lazily as you go.
@@ -84,25 +87,32 @@ class Trigger(PlatformModel):
         Args:
             scan_forward: ``True`` for oldest first; the platform's default is newest first.
         """
-        return self._bound().runs(self.trigger_id, scan_forward=scan_forward)
+        actions, trigger_id = self._bound()
+        return actions.runs(trigger_id, scan_forward=scan_forward)
 
     def refresh(self) -> Trigger:
         """Re-fetch this trigger in place and return it."""
-        self._replace_with(self._bound().get(self.trigger_id))
+        actions, trigger_id = self._bound()
+        self._replace_with(actions.get(trigger_id))
         return self
 
     def delete(self) -> None:
         """Delete this trigger on the platform."""
-        self._bound().delete(self.trigger_id)
+        actions, trigger_id = self._bound()
+        actions.delete(trigger_id)
 
-    def _bound(self) -> TriggerActions:
-        if self._actions is None:
+    def _bind_to(self, actions: TriggerActions) -> None:
+        self._actions = actions
+        self._bound_id = self.trigger_id
+
+    def _bound(self) -> tuple[TriggerActions, str]:
+        if self._actions is None or self._bound_id is None:
             raise UnboundModelError(
                 f"this Trigger ({self.trigger_id}) was built from plain data and has no client;"
                 " bind it first: client.organization(trigger.organization_id)"
                 ".deployment(trigger.deployment_id).triggers.bind(trigger)"
             )
-        return self._actions
+        return self._actions, self._bound_id
 
 
 class TriggerList(PlatformModel):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
+from typing import Any, Optional, Union, cast
 
 from .. import _endpoints as endpoints
+from .._http import ApiRequest
 from .._seed_client import SeedClient
 from ..models.notebook import normalize_notebook_list
 from ..models.params import NotebookParams, NotebookType, StartNotebookParams
@@ -75,7 +76,7 @@ class APIClient(SeedClient):
     ) -> NotebookDict:
         """Get one notebook as a dict (``notebook_id`` is required despite its default)."""
         request = endpoints.get_notebook(organization_id, job_definition_name, notebook_id)
-        return cast("NotebookDict", self._call(request))
+        return cast("NotebookDict", self._about(request, notebook_id, placeholder_allowed=False))
 
     def update_notebook(
         self,
@@ -93,7 +94,7 @@ class APIClient(SeedClient):
         request = endpoints.update_notebook(
             organization_id, job_definition_name, notebook_id, params
         )
-        return cast("NotebookDict", self._call(request))
+        return cast("NotebookDict", self._about(request, notebook_id))
 
     def delete_notebook(
         self, organization_id: str, job_definition_name: str, notebook_id: str
@@ -114,14 +115,14 @@ class APIClient(SeedClient):
         request = endpoints.start_notebook(
             organization_id, job_definition_name, notebook_id, params
         )
-        return cast("NotebookActionResult", self._call(request))
+        return cast("NotebookActionResult", self._about(request, notebook_id))
 
     def stop_notebook(
         self, organization_id: str, job_definition_name: str, notebook_id: str
     ) -> NotebookActionResult:
         """Stop a notebook; the platform answers with the notebook or a ``message``."""
         request = endpoints.stop_notebook(organization_id, job_definition_name, notebook_id)
-        return cast("NotebookActionResult", self._call(request))
+        return cast("NotebookActionResult", self._about(request, notebook_id))
 
     def get_notebook_recent_logs(
         self,
@@ -139,4 +140,24 @@ class APIClient(SeedClient):
             next_forward_token,
             next_backward_token,
         )
-        return cast("NotebookLogPageDict", self._call(request))
+        page = self._call(request)
+        url = self._transport.settings.base_url + request.path
+        endpoints.check_answer(page, url, tokens=("next_forward_token", "next_backward_token"))
+        return cast("NotebookLogPageDict", page)
+
+    def _about(
+        self, request: ApiRequest, notebook_id: object, *, placeholder_allowed: bool = True
+    ) -> dict[str, Any]:
+        """The answer, refused if it is about another notebook than ``notebook_id``.
+
+        Start, stop and update may answer with a message only, or with the documents'
+        placeholder id ``0``: those name no notebook and are returned as they came.
+        """
+        answer = self._call(request)
+        found = answer.get("training_notebook_id")
+        if placeholder_allowed and found in (None, 0, "0"):
+            return answer
+        url = self._transport.settings.base_url + request.path
+        about = ("training_notebook_id", "notebook_id", notebook_id)
+        endpoints.check_answer(answer, url, about=about)
+        return answer

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._http import Transport
-from ..models.params import path_segment
+from ..models.params import id_text
 from ._notebooks import Notebooks
 from ._triggers import Triggers
 
@@ -12,11 +12,11 @@ class Organization:
     """An organization: the parent of deployments and training job definitions."""
 
     def __init__(self, transport: Transport, organization_id: str) -> None:
-        path_segment("organization_id", organization_id)
         self._transport = transport
         # An int id (accepted in paths, as by the platform SDK) is held as the str the
-        # platform's documents carry, so the triggers returned can be bound to it.
-        self.organization_id = str(organization_id)
+        # platform's documents carry, so the triggers returned can be bound to it; a
+        # subclass of int or str is held as its value, whatever its __str__ says.
+        self.organization_id = id_text("organization_id", organization_id)
 
     def __repr__(self) -> str:
         return f"<Organization {self.organization_id}>"
@@ -34,10 +34,9 @@ class Deployment:
     """A deployment of a model; ``triggers`` run its versions on incoming data."""
 
     def __init__(self, transport: Transport, organization_id: str, deployment_id: str) -> None:
-        path_segment("deployment_id", deployment_id)
-        self.organization_id = organization_id
-        self.deployment_id = str(deployment_id)
-        self.triggers = Triggers(transport, organization_id, self.deployment_id)
+        self.organization_id = id_text("organization_id", organization_id)
+        self.deployment_id = id_text("deployment_id", deployment_id)
+        self.triggers = Triggers(transport, self.organization_id, self.deployment_id)
         """The triggers of this deployment."""
 
     def __repr__(self) -> str:
@@ -50,10 +49,9 @@ class JobDefinition:
     def __init__(
         self, transport: Transport, organization_id: str, job_definition_name: str
     ) -> None:
-        path_segment("job_definition_name", job_definition_name)
-        self.organization_id = organization_id
-        self.name = job_definition_name
-        self.notebooks = Notebooks(transport, organization_id, job_definition_name)
+        self.organization_id = id_text("organization_id", organization_id)
+        self.name = id_text("job_definition_name", job_definition_name)
+        self.notebooks = Notebooks(transport, self.organization_id, self.name)
         """The notebooks of this job definition."""
 
     def __repr__(self) -> str:

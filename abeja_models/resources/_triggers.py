@@ -8,7 +8,7 @@ from typing import Optional
 from .. import _endpoints as endpoints
 from .._http import ApiRequest, Transport
 from ..errors import InvalidResponseError, ValidationError
-from ..models.params import CreateTriggerParams
+from ..models.params import CreateTriggerParams, id_text
 from ..models.trigger import Trigger, TriggerList, TriggerRun, TriggerRunPage
 from ..pagination import iter_pages
 
@@ -18,8 +18,8 @@ class Triggers:
 
     def __init__(self, transport: Transport, organization_id: str, deployment_id: str) -> None:
         self._transport = transport
-        self.organization_id = organization_id
-        self.deployment_id = deployment_id
+        self.organization_id = id_text("organization_id", organization_id)
+        self.deployment_id = id_text("deployment_id", deployment_id)
 
     def __repr__(self) -> str:
         return f"<Triggers organization={self.organization_id} deployment={self.deployment_id}>"
@@ -69,7 +69,13 @@ class Triggers:
     def get(self, trigger_id: str) -> Trigger:
         """Fetch one trigger."""
         request = endpoints.get_trigger(self.organization_id, self.deployment_id, trigger_id)
-        return self._adopt(self._transport.model(request, Trigger), request)
+        trigger = self._adopt(self._transport.model(request, Trigger), request)
+        asked = id_text("trigger_id", trigger_id)
+        if trigger.trigger_id != asked:
+            raise self._invalid(
+                request, f"asked for trigger {asked}, the answer holds trigger {trigger.trigger_id}"
+            )
+        return trigger
 
     def list(self) -> list[Trigger]:
         """Fetch every trigger of this deployment."""
@@ -107,28 +113,33 @@ class Triggers:
             page = self._transport.model(request, TriggerRunPage)
             return page.entries, page.next_page_token
 
-        return iter_pages(fetch, what=f"runs of trigger {trigger_id}")
+        url = self._transport.settings.base_url + first.path
+        return iter_pages(fetch, what=f"runs of trigger {trigger_id}", url=url)
 
     def bind(self, trigger: Trigger) -> Trigger:
         """Attach a trigger (for example one parsed from JSON) to this collection's client."""
         if not self._holds(trigger):
             raise ValidationError("trigger", self._whose, self._owner_of(trigger))
-        trigger._actions = self
+        trigger._bind_to(self)
         return trigger
 
     def _adopt(self, trigger: Trigger, request: ApiRequest) -> Trigger:
         # The platform answered for this deployment's path with a trigger of another one:
         # a broken answer, not a mistake of the caller's.
         if not self._holds(trigger):
-            raise InvalidResponseError(
-                200,
-                "invalid_response",
+            raise self._invalid(
+                request,
                 f"the answer holds trigger {trigger.trigger_id} of {self._owner_of(trigger)},"
                 f" not {self._whose}",
-                url=self._transport.settings.base_url + request.path,
             )
-        trigger._actions = self
+        trigger._bind_to(self)
         return trigger
+
+    def _invalid(self, request: ApiRequest, why: str) -> InvalidResponseError:
+        # An answer about another trigger than the one asked for is the server's fault,
+        # never the caller's: nothing from it is bound or returned.
+        url = self._transport.settings.base_url + request.path
+        return InvalidResponseError(200, "invalid_response", why, url=url)
 
     def _holds(self, trigger: Trigger) -> bool:
         return (trigger.organization_id, trigger.deployment_id) == (

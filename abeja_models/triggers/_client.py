@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional, cast
 
 from .. import _endpoints as endpoints
+from .._http import ApiRequest
 from .._seed_client import SeedClient
 from ..models.params import CreateTriggerParams
 from ..models.wire import MessageDict, TriggerDict, TriggerListDict, TriggerRunPageDict
@@ -72,10 +73,11 @@ class APIClient(SeedClient):
 
     def get_trigger(self, organization_id: str, deployment_id: str, trigger_id: str) -> TriggerDict:
         """Get one trigger as a dict."""
-        return cast(
-            "TriggerDict",
-            self._call(endpoints.get_trigger(organization_id, deployment_id, trigger_id)),
-        )
+        request = endpoints.get_trigger(organization_id, deployment_id, trigger_id)
+        trigger = self._call(request)
+        about = ("trigger_id", "trigger_id", trigger_id)
+        endpoints.check_answer(trigger, self._url(request), about=about)
+        return cast("TriggerDict", trigger)
 
     def get_triggers(self, organization_id: str, deployment_id: str) -> TriggerListDict:
         """Get a deployment's triggers: ``{"entries": [...]}``."""
@@ -108,4 +110,9 @@ class APIClient(SeedClient):
         request = endpoints.list_trigger_runs(
             organization_id, deployment_id, trigger_id, next_page_token, scan_forward
         )
-        return cast("TriggerRunPageDict", self._call(request))
+        page = self._call(request)
+        endpoints.check_answer(page, self._url(request), tokens=("next_page_token",))
+        return cast("TriggerRunPageDict", page)
+
+    def _url(self, request: ApiRequest) -> str:
+        return self._transport.settings.base_url + request.path

@@ -164,6 +164,8 @@ def _answer(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str
     if segments[4:5] == ["triggers"]:
         # The platform answers with triggers of the deployment in the path.
         trigger = _trigger_doc(unquote(segments[1]), unquote(segments[3]))
+        if len(segments) > 5:  # and about the trigger asked for
+            trigger["trigger_id"] = unquote(segments[5])
         if len(segments) == 5:
             document = trigger if method == "POST" else {"entries": [trigger]}
         elif len(segments) == 6:
@@ -173,11 +175,12 @@ def _answer(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str
     elif len(segments) == 6:
         document = _notebook_doc() if method == "POST" else {"entries": []}
     elif len(segments) == 7:
-        document = {"value": {"message": "deleted"}} if method == "DELETE" else _notebook_doc()
+        notebook = {**_notebook_doc(), "training_notebook_id": unquote(segments[6])}
+        document = {"value": {"message": "deleted"}} if method == "DELETE" else notebook
     elif segments[7] == "recentlogs":
         document = {"events": [], "next_forward_token": None, "next_backward_token": None}
     else:
-        document = _notebook_doc()
+        document = {**_notebook_doc(), "training_notebook_id": unquote(segments[6])}
     return 200, {"Content-Type": "application/json"}, json.dumps(document)
 
 

@@ -1,0 +1,120 @@
+"""Cases 2 and 3: exceptions and models cross process boundaries, credentials do not.
+
+Every exception pickles with its message and attributes (a process pool hands it back
+to the parent); a pickled model is its data only: unbound, equal, no token inside.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable
+
+import pytest
+
+import abeja_models.errors as errors
+from abeja_models import Client, Notebook, Trigger
+from abeja_models.errors import AbejaError, APIConnectionError, APIError, NotFound
+
+from .servers import Connection, Handler, HostileServer
+from .test_resources_identity import DEP, JOB, ORG, client_for, notebook_doc, serve, trigger_doc
+
+TOKEN = "secret-token"
+
+
+def _sample(cls: type[AbejaError]) -> AbejaError:
+    """An instance of ``cls`` with every attribute set to something recognisable."""
+    if issubclass(cls, APIError):
+        return cls(
+            404, "not_found", "no such trigger", url="http://x/t", body="{}", after_lost_answer=True
+        )
+    if issubclass(cls, APIConnectionError):
+        return cls("read timed out", method="GET", url="http://x/t")
+    if cls is errors.ValidationError:
+        return errors.ValidationError("retry_count", "an int from 0 to 9", 10)
+    if cls is errors.WaitTimeoutError:
+        return errors.WaitTimeoutError("did not become 'Running'", last_status="Pending")
+    return cls("some message")
+
+
+ERROR_CLASSES = [
+    getattr(errors, name) for name in errors.__all__ if isinstance(getattr(errors, name), type)
+]
+
+
+@pytest.mark.parametrize("cls", ERROR_CLASSES, ids=lambda cls: cls.__name__)
+def test_every_error_pickles_with_its_type_message_and_attributes(cls: type[AbejaError]) -> None:
+    error = _sample(cls)
+
+    copy = pickle.loads(pickle.dumps(error))
+
+    assert type(copy) is cls
+    assert str(copy) == str(error)
+    assert copy.args == error.args
+    assert vars(copy) == vars(error)
+
+
+def _fetch_missing_trigger(base_url: str) -> None:
+    """Run in a child process: a real call that ends in NotFound."""
+    client = Client(base_url=base_url, auth_token=TOKEN, max_retries=0, timeout=5)
+    client.organization(ORG).deployment(DEP).triggers.get("tri-missing")
+
+
+def test_a_process_pool_hands_back_the_typed_error_with_its_attributes(
+    hostile_server: Callable[[Handler], HostileServer],
+) -> None:
+    def handler(connection: Connection) -> None:
+        while connection.read_request() is not None:
+            body = {"error": "not_found", "error_description": "no trigger tri-missing"}
+            connection.answer(body, status=404)
+
+    server = hostile_server(handler)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        future = pool.submit(_fetch_missing_trigger, server.url)
+        with pytest.raises(NotFound) as caught:
+            future.result(timeout=20)
+
+    assert caught.value.status_code == 404
+    assert caught.value.error_description == "no trigger tri-missing"
+    assert caught.value.url.endswith("/triggers/tri-missing")
+
+
+def test_a_pickled_trigger_is_its_data_unbound_and_without_the_credential(
+    hostile_server: Callable[[Handler], HostileServer],
+) -> None:
+    server = serve(hostile_server, lambda request: trigger_doc("tri-A"))
+    trigger = client_for(server).organization(ORG).deployment(DEP).triggers.get("tri-A")
+
+    data = pickle.dumps(trigger)
+    copy: Trigger = pickle.loads(data)
+
+    assert TOKEN.encode() not in data
+    assert copy == trigger
+    with pytest.raises(errors.UnboundModelError):
+        copy.delete()
+    with pytest.raises(errors.UnboundModelError):
+        copy.refresh()
+    assert len(server.requests) == 1
+    trigger.refresh()  # the original stays bound
+    assert len(server.requests) == 2
+
+
+def test_a_pickled_notebook_is_its_data_unbound_and_without_the_credential(
+    hostile_server: Callable[[Handler], HostileServer],
+) -> None:
+    server = serve(hostile_server, lambda request: notebook_doc("1000000000001"))
+    notebook = (
+        client_for(server).organization(ORG).job_definition(JOB).notebooks.get("1000000000001")
+    )
+
+    data = pickle.dumps(notebook)
+    copy: Notebook = pickle.loads(data)
+
+    assert TOKEN.encode() not in data
+    assert copy == notebook
+    for action in (copy.refresh, copy.stop, copy.start, copy.delete, copy.logs):
+        with pytest.raises(errors.UnboundModelError):
+            action()
+    assert len(server.requests) == 1
