@@ -476,6 +476,9 @@ _NOT_IN_TARGET = re.compile("[^\x21-\x7e]")  # controls, spaces and anything not
 
 def _split_target(target: str) -> tuple[str, dict[str, str]]:
     """The path (still percent-encoded) and the decoded query, or a 400 for a bad target."""
+    scheme, separator, rest = target.partition("://")
+    if separator and scheme.lower() in ("http", "https"):  # the absolute form, as proxies send
+        target = "/" + rest.partition("/")[2]
     if not target.startswith("/") or _NOT_IN_TARGET.search(target):
         raise bad_request("the request target must be a printable ASCII path starting with /")
     if _BAD_ESCAPE.search(target):
