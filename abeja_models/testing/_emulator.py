@@ -245,6 +245,14 @@ class PlatformEmulator:
         return f"http://{host!s}:{port}"
 
     @property
+    def address(self) -> tuple[str, int]:
+        """The address and port the emulator listens on, such as ``("0.0.0.0", 8080)``."""
+        if self._server is None:
+            raise RuntimeError("the emulator is not running: call start() or use `with`")
+        host, port = self._server.server_address[:2]
+        return str(host), int(port)
+
+    @property
     def listens_on_every_interface(self) -> bool:
         """Whether the emulator listens on a wildcard address such as ``0.0.0.0``."""
         return self._server is not None and _is_unspecified(str(self._server.server_address[0]))
