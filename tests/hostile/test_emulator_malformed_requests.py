@@ -14,8 +14,8 @@ from typing import NamedTuple, Optional
 
 import pytest
 
-from abeja_models.testing import PlatformEmulator
-from abeja_models.testing._emulator import MAX_REQUEST_BODY
+from abeja_models.testing import MAX_REQUEST_BODY, PlatformEmulator
+from abeja_models.testing._emulator import _Handler
 
 TIMEOUT = 3.0
 TRIGGERS = "/organizations/1/deployments/2/triggers"
@@ -221,6 +221,19 @@ def test_emulator_refuses_a_body_shorter_than_its_content_length(
     document = assert_json_error(answer, 400, "bad_request")
     assert "Content-Length" in document["error_description"]
     assert emulator.count("POST") == 0  # not processed, not recorded
+    assert_still_serving(emulator)
+    assert capfd.readouterr() == ("", "")
+
+
+def test_emulator_answers_408_to_a_body_that_stops_arriving(
+    emulator: PlatformEmulator,
+    capfd: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_Handler, "timeout", 0.3)  # 60 seconds by default
+    with socket.create_connection(("127.0.0.1", port_of(emulator)), timeout=TIMEOUT) as sock:
+        sock.sendall(request("POST", TRIGGERS, b"{}", length="100"))  # and keep it open
+        assert_json_error(read_answer(sock), 408, "request_timeout")
     assert_still_serving(emulator)
     assert capfd.readouterr() == ("", "")
 

@@ -45,6 +45,7 @@ def process_wide_state() -> dict[str, object]:
 
 def test_emulator_changes_no_process_wide_state(capfd: pytest.CaptureFixture[str]) -> None:
     before = process_wide_state()
+    threads = set(threading.enumerate())
     with PlatformEmulator() as emulator:
         port = port_of(emulator)
         assert exchange(port, request("GET", TRIGGERS)).status == 200
@@ -53,7 +54,8 @@ def test_emulator_changes_no_process_wide_state(capfd: pytest.CaptureFixture[str
         during = process_wide_state()
     assert during == before
     assert process_wide_state() == before
-    assert not [t for t in threading.enumerate() if t.name.startswith("abeja-emulator")]
+    left = set(threading.enumerate()) - threads
+    assert not [thread for thread in left if thread.name.startswith("abeja-emulator")]
     assert capfd.readouterr() == ("", "")
 
 
