@@ -693,8 +693,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._answering = False
         try:
             self._serve_request()
-        except ConnectionError:
-            raise  # the client left: the server drops it quietly
+        except (ConnectionError, socket.timeout):
+            raise  # the client left or stalled: http.server and the server drop it quietly
         except Exception:
             # A bug in the emulator, not the client's doing: log it, answer a 500 if
             # nothing has been sent yet, and keep serving the next connection.
