@@ -9,7 +9,8 @@ abeja-models notebooks logs -o ORG -j JOB NOTEBOOK_ID --follow
 
 Resource commands read ``ABEJA_API_URL`` and the platform SDK's credential variables, as
 ``abeja_models.Client`` does; ``--emulator`` runs them against an in-process
-emulator instead. Mistakes and API errors print one line to stderr and exit non-zero.
+emulator instead. Mistakes, refused settings, API errors and failures of our own print
+one line to stderr (never a traceback, never a credential) and exit non-zero.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn, Optional, cast
@@ -28,6 +30,7 @@ from .errors import AbejaError, ValidationError
 if TYPE_CHECKING:
     from .models import NotebookType, TriggerRun
     from .resources import Client
+    from .testing import PlatformEmulator
 
 __all__ = ["main"]
 
@@ -35,6 +38,32 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 NOTEBOOK_TYPES = ("notebook", "lab")
+# The variables the client reads, as the platform's own SDK names them.
+_SETTING_VARIABLES = (
+    "ABEJA_API_URL",
+    "PLATFORM_AUTH_TOKEN",
+    "ABEJA_PLATFORM_USER_ID",
+    "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN",
+    "ABEJA_PLATFORM_DATASOURCE_ID",
+    "ABEJA_PLATFORM_DATASOURCE_SECRET",
+    "ABEJA_SDK_CONNECTION_TIMEOUT",
+    "ABEJA_SDK_MAX_RETRY_COUNT",
+)
+_SECRET_VARIABLES = (
+    "PLATFORM_AUTH_TOKEN",
+    "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN",
+    "ABEJA_PLATFORM_DATASOURCE_SECRET",
+)
+_URL_USERINFO = re.compile(r"(?<=//)[^/\s@]+@")
+
+
+class _SettingsRefused(Exception):
+    """Reading the settings failed with something other than an AbejaError."""
+
+    def __init__(self, cause: Exception, names: list[str]) -> None:
+        super().__init__(type(cause).__name__)
+        self.cause_type = type(cause).__name__
+        self.names = names
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +79,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         code: int = arguments.run(arguments)
     except AbejaError as error:
-        _fail(error)
+        _fail(f"{type(error).__name__}: {error}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
@@ -59,12 +88,39 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces a closed stream
         return EXIT_ERROR
+    except _SettingsRefused as refused:
+        checked = ", ".join(refused.names) or "the ABEJA_* and PLATFORM_* variables"
+        _fail(f"the settings were refused ({refused.cause_type}): check {checked}")
+        return EXIT_ERROR
+    except Exception as error:
+        # Not an AbejaError: a bug here or in a library below. Its message may quote a
+        # credential (http.client quotes a header it refuses), so only its type is shown.
+        _fail(f"internal error: {type(error).__name__} (details withheld: they may hold a secret)")
+        return EXIT_ERROR
     return code
 
 
-def _fail(error: AbejaError) -> None:
-    message = " ".join(str(error).split())
-    sys.stderr.write(f"abeja-models: error: {type(error).__name__}: {message}\n")
+def _fail(message: str) -> None:
+    """Print one line on stderr, with any credential of the environment masked."""
+    line = _redact(" ".join(_redact(message).split()))
+    sys.stderr.write(f"abeja-models: error: {line}\n")
+
+
+def _redact(text: str) -> str:
+    """Mask the credentials of the environment and the user part of URLs in ``text``.
+
+    The errors are built not to hold a credential; this holds even if one slips through.
+    """
+    text = _URL_USERINFO.sub("***@", text)
+    for name in _SECRET_VARIABLES:
+        secret = os.environ.get(name, "")
+        stripped = secret.strip()
+        forms = {secret, stripped, " ".join(secret.split())}
+        forms |= {repr(form)[1:-1] for form in forms}
+        for form in forms:
+            if len(form) >= 4:
+                text = text.replace(form, "***")
+    return text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -217,7 +273,11 @@ def _run_emulator(arguments: argparse.Namespace) -> int:
         sys.stderr.write(f"abeja-models: error: cannot listen on {where}: {error.strerror}\n")
         return EXIT_ERROR
     environment = emulator.env()
-    print(f"ABEJA Platform emulator listening on {emulator.url} (Ctrl-C to stop)")
+    bound = "{}:{}".format(*emulator.address)
+    if emulator.reachable_from_other_machines:
+        _warn_reachable(emulator, bound)
+    where = f"on every interface, {bound}; " if emulator.listens_on_every_interface else ""
+    print(f"ABEJA Platform emulator listening on {emulator.url} ({where}Ctrl-C to stop)")
     print("Point a client at it with:")
     for name, value in environment.items():
         print(f"  export {name}={value}")
@@ -229,6 +289,23 @@ def _run_emulator(arguments: argparse.Namespace) -> int:
     sys.stdout.flush()
     emulator.serve_forever()
     return 0
+
+
+def _warn_reachable(emulator: PlatformEmulator, bound: str) -> None:
+    who = "accepts any credential" if emulator.accepts_any_credential else "accepts its credentials"
+    sys.stderr.write(
+        f"abeja-models: warning: the emulator listens on {bound}, reachable from other"
+        f" machines over plain HTTP, and {who}: whoever reaches it can read, create, change"
+        " and delete its triggers, runs, notebooks, logs and uploaded files, and start runs."
+        " Use --host 127.0.0.1 unless you mean to share it.\n"
+    )
+    if not emulator.listens_on_every_interface:
+        sys.stderr.write(
+            "abeja-models: warning: abeja_models.Client sends plain http only to a loopback"
+            f" address, so it will refuse {emulator.url}; listen on 127.0.0.1 (or 0.0.0.0)"
+            " for clients of this SDK.\n"
+        )
+    sys.stderr.flush()
 
 
 def _run_triggers(arguments: argparse.Namespace) -> int:
@@ -317,7 +394,16 @@ def _client(arguments: argparse.Namespace) -> Iterator[Client]:
     from .resources import Client
 
     if not arguments.emulator:
-        with Client(base_url=arguments.base_url, timeout=arguments.timeout) as client:
+        try:
+            client = Client(base_url=arguments.base_url, timeout=arguments.timeout)
+        except AbejaError:
+            raise
+        except Exception as error:  # its message may quote a credential
+            names = [name for name in _SETTING_VARIABLES if name in os.environ]
+            if arguments.base_url:
+                names.insert(0, "--base-url")
+            raise _SettingsRefused(error, names) from None
+        with client:
             yield client
         return
     from .testing import PlatformEmulator

@@ -4,7 +4,15 @@ The emulator needs only the standard library; the ``abeja_emulator`` fixture is
 registered with pytest when this package is installed.
 """
 
-from ._emulator import Credential, PlatformEmulator
+from ._emulator import MAX_REQUEST_BODY, Credential, PlatformEmulator
 from ._faults import Drop, Fault, Malformed, RecordedRequest
 
-__all__ = ["Credential", "Drop", "Fault", "Malformed", "PlatformEmulator", "RecordedRequest"]
+__all__ = [
+    "MAX_REQUEST_BODY",
+    "Credential",
+    "Drop",
+    "Fault",
+    "Malformed",
+    "PlatformEmulator",
+    "RecordedRequest",
+]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import ipaddress
 import json
+import logging
 import re
 import socket
 import sys
@@ -16,14 +18,19 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Callable, Optional, Union
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote
 
 from typing_extensions import Literal, Self
 
 from ._faults import Drop, Fault, FaultSet, Malformed, RecordedRequest
 from ._state import ApiProblem, JsonObject, PlatformState, bad_request
 
-__all__ = ["PlatformEmulator"]
+__all__ = ["MAX_REQUEST_BODY", "PlatformEmulator"]
+
+MAX_REQUEST_BODY = 1024 * 1024
+"""The largest request body the emulator reads (1 MiB); a longer one is refused with 413."""
+
+_LOG = logging.getLogger("abeja_models.testing")
 
 Credential = Union[str, tuple[str, str]]
 """A bearer token, or a ``(user_id, personal_access_token)`` pair for basic auth."""
@@ -233,7 +240,40 @@ class PlatformEmulator:
         if self._server is None:
             raise RuntimeError("the emulator is not running: call start() or use `with`")
         host, port = self._server.server_address[:2]
+        if self.listens_on_every_interface:
+            host = "127.0.0.1"  # reaches a wildcard listener from this machine
         return f"http://{host!s}:{port}"
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """The address and port the emulator listens on, such as ``("0.0.0.0", 8080)``."""
+        if self._server is None:
+            raise RuntimeError("the emulator is not running: call start() or use `with`")
+        host, port = self._server.server_address[:2]
+        return str(host), int(port)
+
+    @property
+    def listens_on_every_interface(self) -> bool:
+        """Whether the emulator listens on a wildcard address such as ``0.0.0.0``."""
+        return self._server is not None and _is_unspecified(str(self._server.server_address[0]))
+
+    @property
+    def reachable_from_other_machines(self) -> bool:
+        """Whether the emulator listens on an address other than loopback.
+
+        Then anyone who can reach this machine can use it, with any credential unless
+        ``credentials`` was given: every trigger, run, notebook and uploaded file it holds
+        can be read, created, changed and deleted.
+        """
+        if self._server is None:
+            return False
+        host = str(self._server.server_address[0])
+        return not _is_loopback(host)
+
+    @property
+    def accepts_any_credential(self) -> bool:
+        """Whether any credential is accepted (``credentials`` was not given)."""
+        return self._accepted is None
 
     def env(self, token: str = "emulator-token") -> dict[str, str]:
         """The environment that points this SDK, or the platform's own, at the emulator."""
@@ -409,13 +449,55 @@ def _body_bytes(body: Union[bytes, str, Mapping[str, object], None]) -> Optional
     return json.dumps(dict(body)).encode()
 
 
+def _is_unspecified(host: str) -> bool:
+    try:
+        return host == "" or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
 def _json_body(body: bytes) -> object:
     if not body.strip():
         return None
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        raise bad_request("the request body is not JSON") from None
+        document = json.loads(body)
+        # Valid JSON may still spell a lone surrogate ("\ud800"), which no UTF-8 text
+        # holds: refuse it here rather than fail later on encoding it.
+        json.dumps(document, ensure_ascii=False).encode()
+    except RecursionError:
+        raise bad_request("the request body nests too deeply") from None
+    except (UnicodeError, ValueError):
+        raise bad_request("the request body is not JSON in UTF-8") from None
+    return document
+
+
+_BAD_ESCAPE = re.compile("%(?![0-9A-Fa-f]{2})")
+_NOT_IN_TARGET = re.compile("[^\x21-\x7e]")  # controls, spaces and anything not ASCII
+
+
+def _split_target(target: str) -> tuple[str, dict[str, str]]:
+    """The path (still percent-encoded) and the decoded query, or a 400 for a bad target."""
+    scheme, separator, rest = target.partition("://")
+    if separator and scheme.lower() in ("http", "https"):  # the absolute form, as proxies send
+        target = "/" + rest.partition("/")[2]
+    if not target.startswith("/") or _NOT_IN_TARGET.search(target):
+        raise bad_request("the request target must be a printable ASCII path starting with /")
+    if _BAD_ESCAPE.search(target):
+        raise bad_request("the request target has a % that is not followed by two hex digits")
+    path, _, rest = target.partition("?")
+    try:
+        unquote(path, errors="strict")  # only checked here: ids are decoded one by one later
+        query = dict(parse_qsl(rest.partition("#")[0], keep_blank_values=True, errors="strict"))
+    except UnicodeDecodeError:
+        raise bad_request("the request target percent-encodes bytes that are not UTF-8") from None
+    return path, query
 
 
 _HTML_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
@@ -448,12 +530,51 @@ class _Server(ThreadingHTTPServer):
         # with faults, and not worth a traceback on the test's stderr.
         if isinstance(sys.exc_info()[1], ConnectionError):
             return
-        super().handle_error(request, client_address)
+        # socketserver prints the traceback to stderr; a library logs it instead.
+        _LOG.error("the emulator failed on a request from %s", client_address, exc_info=True)
 
 
 def _hang_up(connection: socket.socket) -> None:
     with contextlib.suppress(OSError):  # the other side may have closed it already
         connection.shutdown(socket.SHUT_RDWR)
+
+
+_DRAIN_BYTES = 4 * MAX_REQUEST_BODY
+_DRAIN_SECONDS = 1.0
+
+
+def _finish_sending(connection: socket.socket) -> None:
+    """End our side, then read and discard what the client still sends, for a bounded time.
+
+    Closing a socket with unread input makes the kernel reset the connection, and the
+    client may lose the answer it has not read yet (a refused body it is still sending).
+    """
+    with contextlib.suppress(OSError):
+        connection.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + _DRAIN_SECONDS
+        drained = 0
+        while drained < _DRAIN_BYTES:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            connection.settimeout(left)
+            chunk = connection.recv(65536)
+            if not chunk:
+                return
+            drained += len(chunk)
+
+
+_ERROR_NAMES = {
+    400: "bad_request",
+    408: "request_timeout",
+    411: "length_required",
+    413: "payload_too_large",
+    414: "uri_too_long",
+    431: "request_header_fields_too_large",
+    500: "internal_server_error",
+    501: "not_implemented",
+    505: "http_version_not_supported",
+}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -475,7 +596,83 @@ class _Handler(BaseHTTPRequestHandler):
         super().finish()
 
     def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet: tests and the demo print what matters themselves."""
+        """Send http.server's access and error lines to the ``abeja_models.testing`` logger.
+
+        At DEBUG level, so they stay out of sight unless the application asks for them;
+        ``http.server`` itself would write them to stderr.
+        """
+        if _LOG.isEnabledFor(logging.DEBUG):
+            _LOG.debug("%s %s", self.address_string(), format % args)
+
+    def parse_request(self) -> bool:
+        """Read the request line and headers; refuse HTTP/0.9 (an answer without headers)."""
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":
+            self.send_error(400, "the request line has no HTTP version: send HTTP/1.1")
+            return False
+        return True
+
+    def send_error(
+        self, code: int, message: Optional[str] = None, explain: Optional[str] = None
+    ) -> None:
+        """Answer a request http.server could not read with the emulator's JSON error."""
+        description = message or explain or HTTPStatus(code).phrase
+        if len(description) > 200:  # http.server quotes the request line, up to 64 KiB
+            description = description[:200] + "..."
+        self._refuse(ApiProblem(code, _ERROR_NAMES.get(code, "bad_request"), description))
+
+    def _refuse(self, problem: ApiProblem) -> None:
+        """Answer with the problem's JSON error and close: the rest of the input is not read."""
+        # http.server leaves the version at HTTP/0.9 until the request line is read, and
+        # then writes a bare body; an HTTP/1.1 server always answers with a status line.
+        self.request_version = self.protocol_version
+        payload = json.dumps(problem.body).encode()
+        self.send_response(problem.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+        self.wfile.flush()
+        self.close_connection = True
+        _finish_sending(self.connection)
+
+    def _content_length(self) -> int:
+        """The declared body length, or an ApiProblem for one the emulator will not read."""
+        if "Transfer-Encoding" in self.headers:
+            raise ApiProblem(
+                411, "length_required", "send the body with a Content-Length (no Transfer-Encoding)"
+            )
+        values = {value.strip() for value in self.headers.get_all("Content-Length", [])}
+        if not values:
+            return 0
+        if len(values) > 1:
+            raise bad_request("Content-Length is given more than once, with different values")
+        (text,) = values
+        if not (text.isascii() and text.isdigit()):
+            raise bad_request("Content-Length must be a number of bytes")
+        if len(text.lstrip("0")) > len(str(MAX_REQUEST_BODY)) or int(text) > MAX_REQUEST_BODY:
+            raise ApiProblem(
+                413,
+                "payload_too_large",
+                f"the request body is over the emulator's limit of {MAX_REQUEST_BODY} bytes",
+            )
+        return int(text)
+
+    def _read_body(self, length: int) -> bytes:
+        try:
+            body = self.rfile.read(length) if length else b""
+        except socket.timeout:  # TimeoutError from Python 3.10 on
+            raise ApiProblem(
+                408, "request_timeout", "the request body did not arrive in time"
+            ) from None
+        if len(body) < length:
+            raise bad_request(
+                f"the request body ended after {len(body)} of its {length} bytes (Content-Length)"
+            )
+        return body
 
     def do_GET(self) -> None:
         self._serve()
@@ -493,28 +690,56 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve()
 
     def _serve(self) -> None:
+        self._answering = False
+        try:
+            self._serve_request()
+        except (ConnectionError, socket.timeout):
+            raise  # the client left or stalled: http.server and the server drop it quietly
+        except Exception:
+            # A bug in the emulator, not the client's doing: log it, answer a 500 if
+            # nothing has been sent yet, and keep serving the next connection.
+            _LOG.error("the emulator failed on %s %s", self.command, self.path, exc_info=True)
+            if self._answering:
+                self._drop()
+            else:
+                self._refuse(
+                    ApiProblem(500, "internal_server_error", "the emulator failed (see its log)")
+                )
+
+    def send_response(self, code: int, message: Optional[str] = None) -> None:
+        """Start an answer (and remember that one has started)."""
+        self._answering = True
+        super().send_response(code, message)
+
+    def _serve_request(self) -> None:
         emulator = self.server.emulator
-        parts = urlsplit(self.path)
-        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        try:
+            path, query = _split_target(self.path)
+            length = self._content_length()
+        except ApiProblem as problem:
+            self._refuse(problem)
+            return
         headers = dict(self.headers.items())
-        fault = emulator._take_fault(self.command, parts.path)
+        fault = emulator._take_fault(self.command, path)
         if fault is not None and fault.drop == "before_read":
             emulator._record(
-                RecordedRequest(
-                    self.command, parts.path, query, headers, b"", self.client_address[1]
-                )
+                RecordedRequest(self.command, path, query, headers, b"", self.client_address[1])
             )
             self._drop()
             return
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        try:
+            body = self._read_body(length)
+        except ApiProblem as problem:
+            self._refuse(problem)
+            return
         emulator._record(
-            RecordedRequest(self.command, parts.path, query, headers, body, self.client_address[1])
+            RecordedRequest(self.command, path, query, headers, body, self.client_address[1])
         )
         if fault is None:
-            self._send_json(*emulator._answer(self.command, parts.path, query, headers, body))
+            self._send_json(*emulator._answer(self.command, path, query, headers, body))
             return
         if fault.processes_request:
-            status, document = emulator._answer(self.command, parts.path, query, headers, body)
+            status, document = emulator._answer(self.command, path, query, headers, body)
         else:
             status, document = fault.status or 500, _error_for(fault.status or 500)
         if fault.delay > 0:
