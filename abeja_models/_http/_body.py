@@ -179,13 +179,16 @@ class _Decoder:
 class _Guard:
     """One body read under watch: the socket to shut down if its deadline passes."""
 
-    __slots__ = ("at", "connection", "fired", "raw", "sock")
+    __slots__ = ("at", "connection", "copy", "fired", "raw", "sock")
 
-    def __init__(self, at: float, raw: Any, connection: Any, sock: socket.socket) -> None:
+    def __init__(
+        self, at: float, raw: Any, connection: Any, sock: socket.socket, copy: bool
+    ) -> None:
         self.at = at
         self.raw = raw
         self.connection = connection
         self.sock: Optional[socket.socket] = sock
+        self.copy: Optional[socket.socket] = sock if copy else None
         self.fired = False
 
 
@@ -213,9 +216,16 @@ class Watchdog:
         raw = response.raw
         connection = getattr(raw, "connection", None)  # urllib3's HTTPResponse.connection
         sock = getattr(connection, "sock", None)
+        owned_copy = False
         if not isinstance(sock, socket.socket):
-            return None
-        guard = _Guard(at, raw, connection, sock)
+            # An answer that closes its connection took the socket over from it
+            # (http.client drops ``sock``): watch a duplicate of its file descriptor.
+            try:
+                sock = socket.socket(fileno=os.dup(raw.fileno()))
+            except (AttributeError, OSError, ValueError):
+                return None
+            owned_copy = True
+        guard = _Guard(at, raw, connection, sock, owned_copy)
         with self._wake:
             if self._thread is None:
                 self._thread = threading.Thread(
@@ -238,7 +248,10 @@ class Watchdog:
                 if len(self._due) > 64 and len(self._due) > 4 * self._watched:
                     self._due = [entry for entry in self._due if entry[2].sock is not None]
                     heapq.heapify(self._due)
-            return guard.fired
+            copy, guard.copy = guard.copy, None
+        if copy is not None:
+            copy.close()
+        return guard.fired
 
     def _run(self) -> None:
         with self._wake:

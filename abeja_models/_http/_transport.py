@@ -187,19 +187,26 @@ class Transport:
         watchdog = current_watchdog()
         guard = watchdog.watch(response, give_up_at)
         try:
-            return read(response, limit)
+            content = read(response, limit)
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             shut_down = guard is not None and watchdog.release(guard)
             if shut_down or time.monotonic() >= give_up_at:
-                raise APITimeoutError(
-                    f"deadline of {self.settings.deadline:g}s ran out reading the answer",
-                    method=method,
-                    url=url,
-                ) from exc
+                raise self._deadline_error(method, url) from exc
             raise
         finally:
             if guard is not None:
                 watchdog.release(guard)
+        if guard is not None and guard.fired:
+            # A body that ends with its connection read as complete when shut down.
+            raise self._deadline_error(method, url)
+        return content
+
+    def _deadline_error(self, method: str, url: str) -> APITimeoutError:
+        return APITimeoutError(
+            f"deadline of {self.settings.deadline:g}s ran out reading the answer",
+            method=method,
+            url=url,
+        )
 
     def _prepare(self, method: str, url: str, body: Optional[bytes]) -> requests.PreparedRequest:
         headers = self._headers
