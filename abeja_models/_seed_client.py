@@ -56,7 +56,10 @@ class SeedClient:
         self._transport.close()
 
     def __repr__(self) -> str:
-        settings = self._transport.settings
+        transport = getattr(self, "_transport", None)  # absent while __init__ runs
+        if transport is None:
+            return f"<{type(self).__name__} (being constructed)>"
+        settings = transport.settings
         return f"<{type(self).__name__} {settings.base_url} credentials={settings.credentials!r}>"
 
     def _call(

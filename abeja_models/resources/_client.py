@@ -193,6 +193,9 @@ class Client:
         self.close()
 
     def __repr__(self) -> str:
-        settings = self._transport.settings
+        transport = getattr(self, "_transport", None)  # absent while __init__ runs
+        if transport is None:
+            return "<Client (being constructed)>"
+        settings = transport.settings
         return f"<Client {settings.base_url} credentials={settings.credentials!r}>"
 

@@ -159,7 +159,7 @@ def test_the_cap_is_counted_after_decompression_and_an_answer_under_it_is_read(
     packed = zlib.compress(json.dumps(document).encode(), 9, wbits=31)
 
     def handler(connection: Connection) -> None:
-        while (request := connection.read_request()) is not None:
+        while connection.read_request() is not None:
             connection.answer(raw_body=packed, headers={"Content-Encoding": "gzip"})
 
     server = hostile_server(handler)
@@ -167,7 +167,10 @@ def test_the_cap_is_counted_after_decompression_and_an_answer_under_it_is_read(
     def get(cap: int) -> object:
         session = requests.Session() if layer == "caller-session" else None
         client = Client(
-            base_url=server.url, auth_token="t", max_retries=0, max_answer_bytes=cap,
+            base_url=server.url,
+            auth_token="t",
+            max_retries=0,
+            max_answer_bytes=cap,
             session=session,
         )
         if layer == "api":

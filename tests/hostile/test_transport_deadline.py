@@ -109,8 +109,9 @@ def test_without_a_deadline_the_read_timeout_bounds_each_read(
     server = hostile_server(SHAPES["headers-then-stall"])
     started = time.monotonic()
     with pytest.raises(APITimeoutError):
-        Client(base_url=server.url, auth_token="t", timeout=(1, 0.5), max_retries=0) \
-            .organization(ORG).deployment(DEP).triggers.get(TRI)
+        Client(base_url=server.url, auth_token="t", timeout=(1, 0.5), max_retries=0).organization(
+            ORG
+        ).deployment(DEP).triggers.get(TRI)
     assert time.monotonic() - started < 1.5
 
 
@@ -129,4 +130,4 @@ def test_the_watchdog_leaves_a_finished_call_and_its_pooled_connection_alone(
         assert api.delete_trigger(ORG, DEP, TRI) == {}
         time.sleep(0.1)  # deadlines of earlier calls pass while the connection is idle
     assert len(server.requests) == 5
-    assert len(server._open) == 1  # noqa: SLF001  (one connection, never shut down)
+    assert len(server._open) == 1
