@@ -7,7 +7,14 @@ from typing import Any, Callable, Optional
 
 import requests
 
-from ._config import Credentials, credentials_from, credentials_from_dict, resolve_settings
+from ._config import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    Credentials,
+    QuietMapping,
+    credentials_from,
+    credentials_from_dict,
+    resolve_settings,
+)
 from ._http import ApiRequest, Transport, checked_session, decode_json
 from .errors import InvalidResponseError, ValidationError
 
@@ -23,15 +30,22 @@ class SeedClient:
         *,
         base_url: Optional[str] = None,
         session: Optional[requests.Session] = None,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
         transport: Optional[Transport] = None,
     ) -> None:
         if transport is None:
+            # The caller's dict is read once and dropped: a traceback rendered with its
+            # locals shows no secret for this frame.
+            given = QuietMapping(credential) if isinstance(credential, Mapping) else credential
+            credential = None
+            credentials = _credentials(given)
             transport = Transport(
                 resolve_settings(
                     base_url=base_url,
-                    credentials=_credentials(credential),
+                    credentials=credentials,
                     timeout=timeout,
                     max_retries=max_retry_count,
+                    max_answer_bytes=max_answer_bytes,
                 ),
                 session=checked_session(session),
             )
@@ -42,7 +56,10 @@ class SeedClient:
         self._transport.close()
 
     def __repr__(self) -> str:
-        settings = self._transport.settings
+        transport = getattr(self, "_transport", None)  # absent while __init__ runs
+        if transport is None:
+            return f"<{type(self).__name__} (being constructed)>"
+        settings = transport.settings
         return f"<{type(self).__name__} {settings.base_url} credentials={settings.credentials!r}>"
 
     def _call(
@@ -52,7 +69,7 @@ class SeedClient:
         return _as_dict(normalize(decode_json(content, url)), url)
 
 
-def _credentials(credential: Optional[Mapping[str, str]]) -> Optional[Credentials]:
+def _credentials(credential: object) -> Optional[Credentials]:
     if credential is None:
         return credentials_from()
     if not isinstance(credential, Mapping):

@@ -13,6 +13,7 @@ from ..errors import APIError, InvalidResponseError, Unauthorized, error_class_f
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 
+_TOO_DEEP = "the body's JSON is nested too deeply"
 _NO_CREDENTIALS_HINT = (
     " (no credentials configured: pass auth_token= or set PLATFORM_AUTH_TOKEN, or"
     " ABEJA_PLATFORM_USER_ID and ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN)"
@@ -25,6 +26,8 @@ def decode_json(content: bytes, url: str) -> Any:
         return json.loads(content)
     except ValueError:
         raise invalid_response(content, url, "the body is not JSON") from None
+    except RecursionError:
+        raise invalid_response(content, url, _TOO_DEEP) from None
 
 
 def parse_model(model_type: type[ModelT], content: bytes, url: str) -> ModelT:
@@ -33,6 +36,8 @@ def parse_model(model_type: type[ModelT], content: bytes, url: str) -> ModelT:
         return model_type.model_validate_json(content)
     except pydantic.ValidationError as exc:
         raise invalid_response(content, url, _first_problem(exc)) from None
+    except RecursionError:
+        raise invalid_response(content, url, _TOO_DEEP) from None
 
 
 def validate_model(model_type: type[ModelT], data: Any, url: str) -> ModelT:
@@ -40,8 +45,9 @@ def validate_model(model_type: type[ModelT], data: Any, url: str) -> ModelT:
     try:
         return model_type.model_validate(data)
     except pydantic.ValidationError as exc:
-        body = json.dumps(data, default=str).encode()
-        raise invalid_response(body, url, _first_problem(exc)) from None
+        raise invalid_response(_shown(data), url, _first_problem(exc)) from None
+    except RecursionError:
+        raise invalid_response(_shown(data), url, _TOO_DEEP) from None
 
 
 def invalid_response(content: bytes, url: str, why: str) -> InvalidResponseError:
@@ -67,7 +73,7 @@ def error_for_answer(
     error, description = reason, _snippet(text) or reason
     try:
         payload = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         payload = None
     if isinstance(payload, dict):
         error = str(payload.get("error") or reason)
@@ -80,6 +86,13 @@ def error_for_answer(
     return error_class(
         status, error, description, url=url, body=text, after_lost_answer=after_lost_answer
     )
+
+
+def _shown(data: Any) -> bytes:
+    try:
+        return json.dumps(data, default=str).encode()
+    except (ValueError, RecursionError):
+        return b"(not shown: nested too deeply)"
 
 
 def _first_problem(exc: pydantic.ValidationError) -> str:

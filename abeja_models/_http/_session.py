@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,12 +48,19 @@ class Connection:
     keep-alive connections to the API, and closed by ``close()``. A caller's session is
     used as it is (its adapters, hooks, headers, proxies and certificates apply) and
     never closed here.
+
+    A session made here is fork-safe: the first call in a child process (``os.fork``,
+    multiprocessing's fork start method, a preforking server) finds another pid and makes
+    the child a fresh session and pool, leaving the parent's connections to the parent.
+    A caller's session is the caller's to replace in the child.
     """
 
     def __init__(self, settings: Settings, session: Optional[requests.Session] = None) -> None:
         self.owned = session is None
-        self.session = _new_session(settings.pool_size) if session is None else session
+        self._settings = settings
         self._direct = is_loopback(urlsplit(settings.base_url).hostname or "")
+        self._pid = os.getpid()
+        self._session = _new_session(settings.pool_size) if session is None else session
         # Reading the environment's proxy and CA settings costs more than a local call;
         # for a session made here, it is done once.
         self._options: Optional[dict[str, Any]] = None
@@ -60,6 +68,22 @@ class Connection:
             self._options = self._merged(settings.base_url, settings.verify)
         # Threads beyond the pool's size wait here, where the wait can be bounded.
         self._slots = threading.BoundedSemaphore(settings.pool_size) if self.owned else None
+
+    @property
+    def session(self) -> requests.Session:
+        """The session to send through (in a forked child, a fresh one made there)."""
+        if self._pid != os.getpid() and self.owned:
+            self._after_fork()
+        return self._session
+
+    def _after_fork(self) -> None:
+        # The parent's session is dropped, not closed: closing would shut connections
+        # (and TLS sessions) the parent still uses. Its semaphore may have been held by
+        # a thread that does not exist here.
+        settings = self._settings
+        self._session = _new_session(settings.pool_size)
+        self._slots = threading.BoundedSemaphore(settings.pool_size)
+        self._pid = os.getpid()
 
     def send_options(self, url: str, verify: Union[bool, str]) -> dict[str, Any]:
         """What ``Session.send`` needs beside the request: proxies, TLS verification, cert."""
@@ -71,25 +95,28 @@ class Connection:
     @contextmanager
     def slot(self, wait: Optional[float], method: str, url: str) -> Iterator[None]:
         """Hold one of the pool's connections for a call, waiting at most ``wait`` seconds."""
-        if self._slots is None:
+        if self._pid != os.getpid() and self.owned:
+            self._after_fork()
+        slots = self._slots
+        if slots is None:
             yield
             return
-        if not self._slots.acquire(timeout=None if wait is None else max(wait, 0.0)):
+        if not slots.acquire(timeout=None if wait is None else max(wait, 0.0)):
             raise APITimeoutError(
                 "the deadline ran out waiting for a free connection", method=method, url=url
             )
         try:
             yield
         finally:
-            self._slots.release()
+            slots.release()
 
     def close(self) -> None:
         """Close the session if it was made here; a caller's session is left open."""
-        if self.owned:
-            self.session.close()
+        if self.owned and self._pid == os.getpid():
+            self._session.close()
 
     def _merged(self, url: str, verify: Union[bool, str, None]) -> dict[str, Any]:
-        options = dict(self.session.merge_environment_settings(url, {}, True, verify, None))
+        options = dict(self._session.merge_environment_settings(url, {}, True, verify, None))
         if self._direct:
             # A loopback API is never reached through a proxy (that would carry the
             # credentials off this machine over plain http).

@@ -3,7 +3,8 @@
 Every attempt goes through ``requests.Session.send``, so whatever patches or wraps
 requests' public API (requests-mock, responses, vcrpy, betamax, requests-cache, a
 caller's adapters) sees it. Redirects are never followed, so the credentials reach
-only the API's origin.
+only the API's origin. Each body is read within ``max_answer_bytes`` and, when the call
+has a deadline, before it (see ``_body``).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import requests
 import urllib3.exceptions
 
 from .._config import Settings
-from ..errors import APIConnectionError, APITimeoutError, NotFound
+from ..errors import APIConnectionError, APITimeoutError, InvalidResponseError, NotFound
 from . import _retry
+from ._body import UnreadableAnswer, current_watchdog, read_callers, read_owned
 from ._decode import ModelT, error_for_answer, parse_model
 from ._request import ApiRequest
 from ._session import Connection, CredentialAuth, default_headers
@@ -158,27 +160,53 @@ class Transport:
                     **connection.send_options(url, self.settings.verify),
                 )
                 try:
-                    content = self._body(response)
+                    content = self._body(response, give_up_at, method, url)
                 finally:
                     if response.raw is not None:
                         response.close()
+            except UnreadableAnswer as exc:
+                raise InvalidResponseError(
+                    response.status_code, "invalid_response", str(exc), url=url
+                ) from None
             except requests.exceptions.SSLError as exc:
                 # A certificate problem does not heal by retrying; report it at once.
                 raise APIConnectionError(
                     f"TLS failed: {exc.__class__.__name__}", method=method, url=url
                 ) from exc
-            except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
                 raise _no_answer(exc, method, url) from exc
         return _Answer(response.status_code, response.headers, content)
 
-    def _body(self, response: requests.Response) -> bytes:
-        if self._connection.owned:
-            # One read of the whole body: reading it in chunks costs more than
-            # validating a large page.
-            return bytes(response.raw.read(decode_content=True))
-        # A caller's session may have read the body already (a hook that logs it), or
-        # built the answer without a raw stream (an adapter of its own).
-        return response.content or b""
+    def _body(
+        self, response: requests.Response, give_up_at: Optional[float], method: str, url: str
+    ) -> bytes:
+        limit = self.settings.max_answer_bytes
+        read = read_owned if self._connection.owned else read_callers
+        if give_up_at is None:
+            return read(response, limit)  # each wait for data bounded by the read timeout
+        watchdog = current_watchdog()
+        guard = watchdog.watch(response, give_up_at)
+        try:
+            content = read(response, limit)
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+            shut_down = guard is not None and watchdog.release(guard)
+            if shut_down or time.monotonic() >= give_up_at:
+                raise self._deadline_error(method, url) from exc
+            raise
+        finally:
+            if guard is not None:
+                watchdog.release(guard)
+        if guard is not None and guard.fired:
+            # A body that ends with its connection read as complete when shut down.
+            raise self._deadline_error(method, url)
+        return content
+
+    def _deadline_error(self, method: str, url: str) -> APITimeoutError:
+        return APITimeoutError(
+            f"deadline of {self.settings.deadline:g}s ran out reading the answer",
+            method=method,
+            url=url,
+        )
 
     def _prepare(self, method: str, url: str, body: Optional[bytes]) -> requests.PreparedRequest:
         headers = self._headers

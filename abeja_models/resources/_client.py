@@ -9,9 +9,11 @@ from typing import Literal, Optional, Union
 import requests
 
 from .._config import (
+    DEFAULT_MAX_ANSWER_BYTES,
     DEFAULT_POOL_SIZE,
     Timeout,
     credentials_from,
+    hide,
     normalize_timeout,
     resolve_settings,
 )
@@ -58,6 +60,9 @@ class Client:
         pool_size: the most connections kept open at once (threads beyond it wait).
         backoff_base: the first retry's pause in seconds; it doubles per attempt, with jitter.
         backoff_max: the longest pause between attempts, ``Retry-After`` aside.
+        max_answer_bytes: the largest answer body read, counted after decompression
+            (default 32 MiB); a longer one raises ``InvalidResponseError`` having read no
+            more than that.
         session: your own ``requests.Session`` to send through (its adapters, proxies,
             certificates, hooks; betamax or requests-cache wrapping it). Without one the
             client makes a pooled session of its own. ``close()`` closes only a session
@@ -83,16 +88,21 @@ class Client:
         pool_size: int = DEFAULT_POOL_SIZE,
         backoff_base: float = 0.5,
         backoff_max: float = 8.0,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
         session: Optional[requests.Session] = None,
     ) -> None:
-        if (user_id is None) != (personal_access_token is None):
+        # Boxed before anything can raise, and the plain arguments dropped: a traceback
+        # rendered with its locals shows "<secret hidden>" for this frame.
+        token, access_token = hide(auth_token), hide(personal_access_token)
+        auth_token = personal_access_token = None
+        if (user_id is None) != (access_token is None):
             raise ValidationError(
                 "user_id/personal_access_token", "both or neither", "only one given"
             )
         settings = resolve_settings(
             base_url=base_url,
             credentials=credentials_from(
-                auth_token=auth_token, user_id=user_id, personal_access_token=personal_access_token
+                auth_token=token, user_id=user_id, personal_access_token=access_token
             ),
             timeout=timeout,
             max_retries=max_retries,
@@ -101,6 +111,7 @@ class Client:
             pool_size=pool_size,
             backoff_base=backoff_base,
             backoff_max=backoff_max,
+            max_answer_bytes=max_answer_bytes,
         )
         self._transport = Transport(settings, session=checked_session(session))
 
@@ -125,6 +136,7 @@ class Client:
         timeout: Optional[Timeout] = None,
         max_retries: Optional[int] = None,
         deadline: Union[float, Literal[_Keep.KEEP], None] = _KEEP,
+        max_answer_bytes: Optional[int] = None,
     ) -> Client:
         """A client with other limits that shares this one's credentials and connections.
 
@@ -148,6 +160,9 @@ class Client:
             pool_size=settings.pool_size,
             backoff_base=settings.backoff_base,
             backoff_max=settings.backoff_max,
+            max_answer_bytes=(
+                settings.max_answer_bytes if max_answer_bytes is None else max_answer_bytes
+            ),
         )
         return Client._from_transport(self._transport.derive(checked))
 
@@ -178,6 +193,9 @@ class Client:
         self.close()
 
     def __repr__(self) -> str:
-        settings = self._transport.settings
+        transport = getattr(self, "_transport", None)  # absent while __init__ runs
+        if transport is None:
+            return "<Client (being constructed)>"
+        settings = transport.settings
         return f"<Client {settings.base_url} credentials={settings.credentials!r}>"
 
