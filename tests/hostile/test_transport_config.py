@@ -163,13 +163,17 @@ def test_non_finite_numbers_are_refused_at_construction(options: dict[str, Any])
             Client(auth_token="t").with_options(deadline=options["deadline"])
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-1", "1.5", "1e3", "x"])
-@pytest.mark.parametrize("variable", ["ABEJA_SDK_MAX_RETRY_COUNT", "ABEJA_SDK_CONNECTION_TIMEOUT"])
+_BAD_NUMBERS = ["nan", "inf", "-inf", "-1", "x"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("ABEJA_SDK_MAX_RETRY_COUNT", value) for value in [*_BAD_NUMBERS, "1.5", "1e3"]]
+    + [("ABEJA_SDK_CONNECTION_TIMEOUT", value) for value in _BAD_NUMBERS],
+)
 def test_bad_numbers_in_the_environment_are_refused_by_name(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str
 ) -> None:
-    if variable == "ABEJA_SDK_CONNECTION_TIMEOUT" and value in ("1.5", "1e3"):
-        pytest.skip("a valid timeout")
     monkeypatch.setenv(variable, value)
     for make in (lambda: Client(auth_token="t"), lambda: APIClient({"auth_token": "t"})):
         with pytest.raises(ValidationError) as caught:
