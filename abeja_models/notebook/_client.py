@@ -44,6 +44,8 @@ class APIClient(SeedClient):
         base_url: the API's URL; default ``ABEJA_API_URL`` or ``https://api.abeja.io``.
         session: your own ``requests.Session`` to send through (betamax, requests-cache,
             mounted adapters); ``close()`` leaves it open.
+        max_answer_bytes: the largest answer body read, counted after decompression
+            (default 32 MiB); a larger one raises ``InvalidResponseError``.
     """
 
     def create_notebook(
