@@ -118,7 +118,11 @@ class HostileServer:
     def stop(self) -> None:
         """Stop accepting and close every connection still open."""
         self._stopping.set()
+        # close() alone leaves a blocked accept() listening on Linux: shut it down first.
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
+        self._thread.join(timeout=5)
         for sock in self._open:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)

@@ -40,9 +40,15 @@ def _follow_for(server: HostileServer, seconds: float, poll_interval: float) -> 
         except AbejaError:
             pass
 
-    threading.Thread(target=follow, daemon=True).start()
+    follower = threading.Thread(target=follow, daemon=True)
+    follower.start()
     time.sleep(seconds)
-    return list(yielded)
+    seen = list(yielded)
+    # Stop it here, not at teardown: a follow left polling would reach later tests' mocks.
+    server.stop()
+    follower.join(timeout=5)
+    assert not follower.is_alive(), "the follow did not end when its server went away"
+    return seen
 
 
 def test_a_follow_against_a_page_repeating_its_token_and_events_is_paced_and_yields_once(
