@@ -1,9 +1,10 @@
-"""What the two seed-compatible ``APIClient`` classes share: construction and dict results."""
+"""What the two seed-compatible ``APIClient`` classes share: construction, results, refusals."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeVar, cast
 
 import requests
 
@@ -16,12 +17,37 @@ from ._config import (
     resolve_settings,
 )
 from ._http import ApiRequest, Transport, checked_session, decode_json
-from .errors import InvalidResponseError, ValidationError
+from .errors import InvalidResponseError, LocalBadRequest, ValidationError
+
+MethodT = TypeVar("MethodT", bound=Callable[..., Any])
+
+
+def refusals_as_bad_request(method: MethodT) -> MethodT:
+    """Raise the ``ValidationError`` of a bad argument as ``LocalBadRequest``.
+
+    The platform SDK answered bad arguments with ``BadRequest``; code written for it
+    catches that. The resource layer's refusals stay plain ``ValidationError``. The
+    method keeps its own type (not a ``ParamSpec`` copy), so checkers report mistakes
+    with its results exactly as without the decorator.
+    """
+
+    @functools.wraps(method)
+    def refusing(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except LocalBadRequest:
+            raise
+        except ValidationError as refused:
+            raise LocalBadRequest.from_validation_error(refused) from None
+
+    return cast("MethodT", refusing)
 
 
 class SeedClient:
     """Base of the low-level clients: the platform SDK's constructor, this SDK's transport."""
 
+    # Not @refusals_as_bad_request: the platform SDK's constructor refused nothing (so no
+    # handler expects BadRequest from it), and the wrapper's frame would hold the credential.
     def __init__(
         self,
         credential: Optional[Mapping[str, str]] = None,
@@ -62,11 +88,20 @@ class SeedClient:
         settings = transport.settings
         return f"<{type(self).__name__} {settings.base_url} credentials={settings.credentials!r}>"
 
-    def _call(
-        self, request: ApiRequest, normalize: Callable[[Any], Any] = lambda data: data
-    ) -> dict[str, Any]:
+    def _call(self, request: ApiRequest) -> dict[str, Any]:
+        """Send ``request``; its answer, which must be a JSON object."""
         url, content = self._transport.send(request)
-        return _as_dict(normalize(decode_json(content, url)), url)
+        return _as_dict(decode_json(content, url), url)
+
+    def _call_for_object_or_list(self, request: ApiRequest) -> Any:
+        """Send ``request``; its answer as sent: a JSON object, or a list of objects."""
+        url, content = self._transport.send(request)
+        data = decode_json(content, url)
+        if isinstance(data, list):
+            for entry in data:
+                _as_dict(entry, url)
+            return data
+        return _as_dict(data, url)
 
 
 def _credentials(credential: object) -> Optional[Credentials]:

@@ -6,23 +6,31 @@ everything this SDK raises on purpose:
 ```text
 AbejaError
 ├── ValidationError            bad argument, raised before anything is sent (also a ValueError)
+│   └── LocalBadRequest        ... by a low-level APIClient: also a BadRequest, as abeja-sdk raised
 ├── UnboundModelError          an action was called on a model that has no client
 ├── WaitTimeoutError           wait_until() ran out of time (also a TimeoutError)
 ├── APIConnectionError         no usable answer: refused, reset, dropped
 │   └── APITimeoutError        connect/read timeout or the call's deadline ran out
 └── APIError                   the server answered with an error (status_code, error, ...)
     ├── BadRequest 400, Unauthorized 401, Forbidden 403, NotFound 404,
-    │   Conflict 409, TooManyRequests 429, InternalServerError 5xx
+    │   MethodNotAllowed 405, Conflict 409, TooManyRequests 429, InternalServerError 5xx
     └── InvalidResponseError   a 2xx answer whose body is not the JSON documented
 ```
 
 No exception message contains a credential: URLs never carry one, and request
 headers are never copied into an exception.
+
+Code written for the platform SDK (``abeja.exceptions``) keeps its names: ``Error`` and
+``HttpError`` are aliases of ``AbejaError`` and ``APIError``, and the status classes are
+spelt as there, so ``from abeja.exceptions import HttpError, NotFound`` becomes
+``from abeja_models.errors import HttpError, NotFound``.
 """
 
 from __future__ import annotations
 
 from typing import Optional
+
+from pydantic import JsonValue
 
 __all__ = [
     "APIConnectionError",
@@ -31,9 +39,13 @@ __all__ = [
     "AbejaError",
     "BadRequest",
     "Conflict",
+    "Error",
     "Forbidden",
+    "HttpError",
     "InternalServerError",
     "InvalidResponseError",
+    "LocalBadRequest",
+    "MethodNotAllowed",
     "NotFound",
     "TooManyRequests",
     "Unauthorized",
@@ -80,7 +92,9 @@ class ValidationError(AbejaError, ValueError):
         self.parameter = parameter
         self.allowed = allowed
         shown = _short_repr(value)
-        super().__init__(f"invalid {parameter}={shown}: expected {allowed}")
+        # Not super(): in LocalBadRequest the next class is BadRequest, whose
+        # __init__ takes a status; the message is this class's own.
+        AbejaError.__init__(self, f"invalid {parameter}={shown}: expected {allowed}")
 
 
 class UnboundModelError(AbejaError):
@@ -129,6 +143,8 @@ class APIError(AbejaError):
         error: the platform's short error code (``"bad_request"``), or the status' reason.
         error_description: the platform's explanation, as sent.
         url: the URL of the failed call (it never carries credentials).
+        error_detail: the platform's ``error_detail`` as sent (``{"source_data":
+            ["unknown field"]}``), or ``None`` when the answer had none.
         body: the response body as text, cut to 2,000 characters.
         after_lost_answer: this answer came to a retry, after an earlier attempt whose
             answer was lost and which the platform may have carried out. A `NotFound`
@@ -144,14 +160,37 @@ class APIError(AbejaError):
         url: str,
         body: str = "",
         after_lost_answer: bool = False,
+        error_detail: JsonValue = None,
     ) -> None:
         self.status_code = status_code
         self.error = error
         self.error_description = error_description
+        self.error_detail = error_detail
         self.url = url
         self.body = body[:2000]
         self.after_lost_answer = after_lost_answer
-        super().__init__(f"{status_code} {error}: {error_description} ({url})")
+        message = f"{status_code} {error}: {error_description} ({url})"
+        if error_detail:
+            message += f", {_short_repr(error_detail, limit=500)}"
+        super().__init__(message)
+
+    def _asdict(self) -> dict[str, JsonValue]:
+        """The error as the platform SDK's ``HttpError._asdict()`` gives it.
+
+        ``error`` and ``error_description``, then ``error_detail``, ``status_code`` and
+        ``url`` when they are set.
+        """
+        data: dict[str, JsonValue] = {
+            "error": self.error,
+            "error_description": self.error_description,
+        }
+        if self.error_detail:
+            data["error_detail"] = self.error_detail
+        if self.status_code:
+            data["status_code"] = self.status_code
+        if self.url:
+            data["url"] = self.url
+        return data
 
 
 class BadRequest(APIError):
@@ -170,6 +209,10 @@ class NotFound(APIError):
     """404: the organization, deployment, trigger or notebook does not exist."""
 
 
+class MethodNotAllowed(APIError):
+    """405: the endpoint does not take this HTTP method."""
+
+
 class Conflict(APIError):
     """409: the resource is not in a state that allows the operation."""
 
@@ -186,11 +229,54 @@ class InvalidResponseError(APIError):
     """A successful status came with a body that is not the JSON the API documents."""
 
 
+class LocalBadRequest(ValidationError, BadRequest):
+    """A bad argument to a low-level ``APIClient``: a ``ValidationError`` and a ``BadRequest``.
+
+    The platform SDK answered the same mistakes with ``BadRequest`` (raised by the
+    platform's 400, or locally for an unknown instance type), so ``except BadRequest``
+    written for it still catches this; ``except ValidationError`` (or ``ValueError``)
+    catches it too. Nothing was sent. The resource layer raises plain
+    ``ValidationError``: there, ``APIError`` always means the platform answered.
+
+    Attributes:
+        parameter, allowed: as for ``ValidationError``.
+        status_code: ``400``.
+        error: ``"bad_request"``.
+        error_description: the message, naming the parameter and what it accepts.
+        error_detail: ``{parameter: [allowed]}``, shaped like the platform's.
+        url: ``""``: no request was made.
+    """
+
+    def __init__(self, parameter: str, allowed: str, value: object = None) -> None:
+        ValidationError.__init__(self, parameter, allowed, value)
+        message = str(self)
+        BadRequest.__init__(
+            self, 400, "bad_request", message, url="", error_detail={parameter: [allowed]}
+        )
+        self.args = (message,)
+
+    @classmethod
+    def from_validation_error(cls, refused: ValidationError) -> LocalBadRequest:
+        """The same refusal (parameter, allowed values, message), catchable as ``BadRequest``."""
+        error = cls(refused.parameter, refused.allowed)
+        error.args = refused.args
+        error.error_description = str(refused)
+        return error
+
+
+Error = AbejaError
+"""The platform SDK's name (``abeja.exceptions.Error``) for the root exception."""
+
+HttpError = APIError
+"""The platform SDK's name (``abeja.exceptions.HttpError``) for an error answer."""
+
+
 _BY_STATUS: dict[int, type[APIError]] = {
     400: BadRequest,
     401: Unauthorized,
     403: Forbidden,
     404: NotFound,
+    405: MethodNotAllowed,
     409: Conflict,
     429: TooManyRequests,
 }
@@ -203,7 +289,7 @@ def error_class_for_status(status_code: int) -> type[APIError]:
     return _BY_STATUS.get(status_code, APIError)
 
 
-def _short_repr(value: object) -> str:
+def _short_repr(value: object, limit: int = 80) -> str:
     # The value is the caller's, so its repr may fail: an int of more digits than
     # Python will print, a subclass whose __repr__ raises. The message must not.
     try:
@@ -211,4 +297,4 @@ def _short_repr(value: object) -> str:
     except Exception:
         bits = f" of {value.bit_length()} bits" if isinstance(value, int) else ""
         text = f"<{type(value).__name__}{bits}>"
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -71,6 +71,7 @@ def error_for_answer(
     text = content.decode("utf-8", errors="replace")
     reason = _reason(status)
     error, description = reason, _snippet(text) or reason
+    detail = None
     try:
         payload = json.loads(text)
     except (ValueError, RecursionError):
@@ -78,13 +79,20 @@ def error_for_answer(
     if isinstance(payload, dict):
         error = str(payload.get("error") or reason)
         description = str(payload.get("error_description") or payload.get("message") or description)
+        detail = payload.get("error_detail")
     if 300 <= status < 400:
         location = headers.get("Location", "?")
         description = f"redirect to {location} not followed; point base_url at it instead"
     if error_class is Unauthorized and not has_credentials:
         description += _NO_CREDENTIALS_HINT
     return error_class(
-        status, error, description, url=url, body=text, after_lost_answer=after_lost_answer
+        status,
+        error,
+        description,
+        url=url,
+        body=text,
+        after_lost_answer=after_lost_answer,
+        error_detail=detail,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Optional, Union
 
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import NotRequired, TypedDict, final
 
 __all__ = [
     "CreatorDict",
@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 
+@final  # so that ``"training_notebook_id" in answer`` tells it from a notebook
 class MessageDict(TypedDict):
     """A bare ``{"message": ...}`` answer, such as ``{"message": "tri-... deleted"}``."""
 
@@ -99,7 +100,8 @@ class NotebookDict(TypedDict):
     """A notebook, as the Notebook API sends it.
 
     ``training_notebook_id`` is a string, except in the reference document's start and
-    stop examples, where it is the integer ``0``.
+    stop examples, where it is the integer ``0``. Every ``notebook_id`` parameter of the
+    low-level client takes either, so the id a result holds can be passed back as is.
     """
 
     job_definition_id: str
@@ -116,7 +118,11 @@ class NotebookDict(TypedDict):
 
 
 class NotebookListDict(TypedDict):
-    """``get_notebooks``: a page of notebooks (a bare list from the server is wrapped so)."""
+    """``get_notebooks``: a page of notebooks, as documented.
+
+    The platform has been seen to answer with a bare list of notebooks instead; the
+    low-level client returns that list as it came (see ``NotebookListResult``).
+    """
 
     total: int
     offset: int

@@ -9,7 +9,7 @@ from ..models.wire import (
     NotebookListDict,
     NotebookLogPageDict,
 )
-from ._client import APIClient, NotebookActionResult
+from ._client import APIClient, NotebookActionResult, NotebookListResult
 
 __all__ = [
     "APIClient",
@@ -20,5 +20,6 @@ __all__ = [
     "NotebookActionResult",
     "NotebookDict",
     "NotebookListDict",
+    "NotebookListResult",
     "NotebookLogPageDict",
 ]

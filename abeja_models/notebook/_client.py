@@ -6,8 +6,7 @@ from typing import Any, Optional, Union, cast
 
 from .. import _endpoints as endpoints
 from .._http import ApiRequest
-from .._seed_client import SeedClient
-from ..models.notebook import normalize_notebook_list
+from .._seed_client import SeedClient, refusals_as_bad_request
 from ..models.params import NotebookParams, NotebookType, StartNotebookParams
 from ..models.wire import (
     DeletedNotebookDict,
@@ -21,12 +20,19 @@ NotebookActionResult = Union[NotebookDict, MessageDict]
 """What start and stop answer: the notebook, or (as the platform has been seen to) a
 bare ``{"message": ...}``."""
 
+NotebookListResult = Union[NotebookListDict, list[NotebookDict]]
+"""What ``get_notebooks`` answers: the documented page ``{"total", "offset", "limit",
+"entries"}``, or (as the platform has been seen to) a bare list of notebooks."""
+
 
 class APIClient(SeedClient):
     """A low-level client for the Notebook API, call for call like ``abeja.notebook.APIClient``.
 
-    Arguments are validated before anything is sent, answers are the platform's JSON
-    as dicts, and failures raise ``abeja_models.errors`` exceptions:
+    Arguments are validated before anything is sent (a bad one raises
+    ``LocalBadRequest``: a ``ValidationError`` and a ``BadRequest``, as the platform SDK
+    raised), answers are the platform's JSON as it came, and failures raise
+    ``abeja_models.errors`` exceptions. A notebook id is a ``str`` or an ``int``, as
+    ``training_notebook_id`` comes:
 
     ```python
     from abeja_models.notebook import APIClient
@@ -48,6 +54,7 @@ class APIClient(SeedClient):
             (default 32 MiB); a larger one raises ``InvalidResponseError``.
     """
 
+    @refusals_as_bad_request
     def create_notebook(
         self,
         organization_id: str,
@@ -65,26 +72,33 @@ class APIClient(SeedClient):
             self._call(endpoints.create_notebook(organization_id, job_definition_name, params)),
         )
 
-    def get_notebooks(self, organization_id: str, job_definition_name: str) -> NotebookListDict:
+    @refusals_as_bad_request
+    def get_notebooks(self, organization_id: str, job_definition_name: str) -> NotebookListResult:
         """Get a job definition's notebooks: ``{"total", "offset", "limit", "entries"}``.
 
-        A bare list from the server is given that shape too.
+        Returned as the platform sent it: where it answers with a bare list of
+        notebooks, that list (``isinstance(result, list)`` tells the two apart).
         """
         request = endpoints.list_notebooks(organization_id, job_definition_name)
-        return cast("NotebookListDict", self._call(request, normalize_notebook_list))
+        return cast("NotebookListResult", self._call_for_object_or_list(request))
 
+    @refusals_as_bad_request
     def get_notebook(
-        self, organization_id: str, job_definition_name: str, notebook_id: Optional[str] = None
+        self,
+        organization_id: str,
+        job_definition_name: str,
+        notebook_id: Optional[Union[str, int]] = None,
     ) -> NotebookDict:
         """Get one notebook as a dict (``notebook_id`` is required despite its default)."""
         request = endpoints.get_notebook(organization_id, job_definition_name, notebook_id)
         return cast("NotebookDict", self._about(request, notebook_id, placeholder_allowed=False))
 
+    @refusals_as_bad_request
     def update_notebook(
         self,
         organization_id: str,
         job_definition_name: str,
-        notebook_id: str,
+        notebook_id: Union[str, int],
         instance_type: Optional[str] = None,
         image: Optional[str] = None,
         notebook_type: Optional[NotebookType] = None,
@@ -98,18 +112,20 @@ class APIClient(SeedClient):
         )
         return cast("NotebookDict", self._about(request, notebook_id))
 
+    @refusals_as_bad_request
     def delete_notebook(
-        self, organization_id: str, job_definition_name: str, notebook_id: str
+        self, organization_id: str, job_definition_name: str, notebook_id: Union[str, int]
     ) -> DeletedNotebookDict:
         """Delete a notebook: ``{"value": {"message": "<id> deleted"}}``."""
         request = endpoints.delete_notebook(organization_id, job_definition_name, notebook_id)
         return cast("DeletedNotebookDict", self._call(request))
 
+    @refusals_as_bad_request
     def start_notebook(
         self,
         organization_id: str,
         job_definition_name: str,
-        notebook_id: str,
+        notebook_id: Union[str, int],
         notebook_type: Optional[NotebookType] = None,
     ) -> NotebookActionResult:
         """Start a notebook; the platform answers with the notebook or a ``message``."""
@@ -119,18 +135,20 @@ class APIClient(SeedClient):
         )
         return cast("NotebookActionResult", self._about(request, notebook_id))
 
+    @refusals_as_bad_request
     def stop_notebook(
-        self, organization_id: str, job_definition_name: str, notebook_id: str
+        self, organization_id: str, job_definition_name: str, notebook_id: Union[str, int]
     ) -> NotebookActionResult:
         """Stop a notebook; the platform answers with the notebook or a ``message``."""
         request = endpoints.stop_notebook(organization_id, job_definition_name, notebook_id)
         return cast("NotebookActionResult", self._about(request, notebook_id))
 
+    @refusals_as_bad_request
     def get_notebook_recent_logs(
         self,
         organization_id: str,
         job_definition_name: str,
-        notebook_id: str,
+        notebook_id: Union[str, int],
         next_forward_token: Optional[str] = None,
         next_backward_token: Optional[str] = None,
     ) -> NotebookLogPageDict:

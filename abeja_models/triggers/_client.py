@@ -6,7 +6,7 @@ from typing import Optional, cast
 
 from .. import _endpoints as endpoints
 from .._http import ApiRequest
-from .._seed_client import SeedClient
+from .._seed_client import SeedClient, refusals_as_bad_request
 from ..models.params import CreateTriggerParams
 from ..models.wire import MessageDict, TriggerDict, TriggerListDict, TriggerRunPageDict
 
@@ -14,8 +14,10 @@ from ..models.wire import MessageDict, TriggerDict, TriggerListDict, TriggerRunP
 class APIClient(SeedClient):
     """A low-level client for the Trigger API, call for call like ``abeja.triggers.APIClient``.
 
-    Arguments are validated before anything is sent, answers are the platform's JSON
-    as dicts, and failures raise ``abeja_models.errors`` exceptions:
+    Arguments are validated before anything is sent (a bad one raises
+    ``LocalBadRequest``: a ``ValidationError`` and a ``BadRequest``, as the platform SDK
+    raised), answers are the platform's JSON as it came, and failures raise
+    ``abeja_models.errors`` exceptions:
 
     ```python
     from abeja_models.triggers import APIClient
@@ -38,6 +40,7 @@ class APIClient(SeedClient):
             (default 32 MiB); a larger one raises ``InvalidResponseError``.
     """
 
+    @refusals_as_bad_request
     def create_trigger(
         self,
         organization_id: str,
@@ -73,6 +76,7 @@ class APIClient(SeedClient):
             self._call(endpoints.create_trigger(organization_id, deployment_id, params)),
         )
 
+    @refusals_as_bad_request
     def get_trigger(self, organization_id: str, deployment_id: str, trigger_id: str) -> TriggerDict:
         """Get one trigger as a dict."""
         request = endpoints.get_trigger(organization_id, deployment_id, trigger_id)
@@ -81,12 +85,14 @@ class APIClient(SeedClient):
         endpoints.check_answer(trigger, self._url(request), about=about)
         return cast("TriggerDict", trigger)
 
+    @refusals_as_bad_request
     def get_triggers(self, organization_id: str, deployment_id: str) -> TriggerListDict:
         """Get a deployment's triggers: ``{"entries": [...]}``."""
         return cast(
             "TriggerListDict", self._call(endpoints.list_triggers(organization_id, deployment_id))
         )
 
+    @refusals_as_bad_request
     def delete_trigger(
         self, organization_id: str, deployment_id: str, trigger_id: str
     ) -> MessageDict:
@@ -96,6 +102,7 @@ class APIClient(SeedClient):
             self._call(endpoints.delete_trigger(organization_id, deployment_id, trigger_id)),
         )
 
+    @refusals_as_bad_request
     def get_trigger_runs(
         self,
         organization_id: str,

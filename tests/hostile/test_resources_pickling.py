@@ -25,14 +25,20 @@ TOKEN = "secret-token"
 
 def _sample(cls: type[AbejaError]) -> AbejaError:
     """An instance of ``cls`` with every attribute set to something recognisable."""
+    if issubclass(cls, errors.ValidationError):  # LocalBadRequest is an APIError too
+        return cls("retry_count", "an int from 0 to 9", 10)
     if issubclass(cls, APIError):
         return cls(
-            404, "not_found", "no such trigger", url="http://x/t", body="{}", after_lost_answer=True
+            404,
+            "not_found",
+            "no such trigger",
+            url="http://x/t",
+            body="{}",
+            after_lost_answer=True,
+            error_detail={"trigger_id": ["unknown"]},
         )
     if issubclass(cls, APIConnectionError):
         return cls("read timed out", method="GET", url="http://x/t")
-    if cls is errors.ValidationError:
-        return errors.ValidationError("retry_count", "an int from 0 to 9", 10)
     if cls is errors.WaitTimeoutError:
         return errors.WaitTimeoutError("did not become 'Running'", last_status="Pending")
     return cls("some message")

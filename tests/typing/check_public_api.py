@@ -59,6 +59,7 @@ from abeja_models.notebook import (
     NotebookActionResult,
     NotebookDict,
     NotebookListDict,
+    NotebookListResult,
     NotebookLogPageDict,
 )
 from abeja_models.testing import Fault, PlatformEmulator, RecordedRequest
@@ -304,9 +305,13 @@ def notebook_api_client() -> None:
     assert_type(created.get("creator"), Optional[CreatorDict])
     assert_type(api.get_notebook(ORG, JOB, "1230000000000"), NotebookDict)
     listed = api.get_notebooks(ORG, JOB)
-    assert_type(listed, NotebookListDict)
-    assert_type(listed["entries"], list[NotebookDict])
-    assert_type(listed["total"], int)
+    assert_type(listed, NotebookListResult)
+    assert_type(listed, Union[NotebookListDict, list[NotebookDict]])
+    if isinstance(listed, list):
+        assert_type(listed, list[NotebookDict])
+    else:
+        assert_type(listed["entries"], list[NotebookDict])
+        assert_type(listed["total"], int)
     assert_type(
         api.update_notebook(ORG, JOB, "1230000000000", "cpu-2", None, "notebook"), NotebookDict
     )
@@ -338,6 +343,7 @@ def errors(triggers: Triggers) -> None:
         assert_type(error.error_description, str)
         assert_type(error.url, str)
         assert_type(error.body, str)
+        assert_type(error.error_detail, JsonValue)
     except APITimeoutError as error:
         assert_type(error.method, str)
     except APIConnectionError as error:

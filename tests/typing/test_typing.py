@@ -2,7 +2,8 @@
 
 - ``check_public_api.py`` (and the examples) must pass ``mypy --strict`` with the
   pydantic plugin, and pyright in strict mode when pyright is installed: every result is
-  pinned with ``assert_type``.
+  pinned with ``assert_type``. So must ``check_low_level_flow.py``: code written for the
+  platform SDK, passing what each low-level call returned (ids, tokens, lists) to the next.
 - Each file in ``mistakes/`` holds one mistake a user could make; the checkers must
   report exactly that mistake, with the error code named on the line before it
   (``# The next line is the mistake: mypy [arg-type], pyright reportArgumentType``), and
@@ -40,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 REPOSITORY = HERE.parents[1]
 MYPY_CONFIG = HERE / "mypy.ini"
 PUBLIC_API = HERE / "check_public_api.py"
+LOW_LEVEL_FLOW = HERE / "check_low_level_flow.py"
 EXAMPLES = sorted((REPOSITORY / "examples").glob("*.py"))
 MISTAKES = sorted((HERE / "mistakes").glob("*.py"))
 MYPY_CACHE = Path(tempfile.gettempdir()) / "abeja_models-typing-mypy-cache"
@@ -119,7 +121,7 @@ def mypy_on_mistakes() -> tuple[str, list[Diagnostic]]:
 
 
 def test_public_api_passes_mypy_strict() -> None:
-    code, output, errors = run_mypy([PUBLIC_API, *EXAMPLES])
+    code, output, errors = run_mypy([PUBLIC_API, LOW_LEVEL_FLOW, *EXAMPLES])
     assert (code, errors) == (0, []), output
     assert "Success: no issues found" in output
 
@@ -156,7 +158,7 @@ def pyright_errors() -> tuple[str, list[Diagnostic]]:
     command = _pyright_command()
     if command is None:
         pytest.skip("pyright is not installed (pip install -e '.[typing]')")
-    files = [PUBLIC_API, *EXAMPLES, *MISTAKES]
+    files = [PUBLIC_API, LOW_LEVEL_FLOW, *EXAMPLES, *MISTAKES]
     try:
         done = subprocess.run(
             [*command, "--outputjson", "--pythonpath", sys.executable, *map(str, files)],
@@ -184,10 +186,11 @@ def pyright_errors() -> tuple[str, list[Diagnostic]]:
 
 
 def test_public_api_passes_pyright_strict(pyright_errors: tuple[str, list[Diagnostic]]) -> None:
-    # check_public_api.py turns strict mode on itself; the examples are checked as usual.
-    assert "# pyright: strict" in PUBLIC_API.read_text(encoding="utf-8")
+    # The check files turn strict mode on themselves; the examples are checked as usual.
+    for path in (PUBLIC_API, LOW_LEVEL_FLOW):
+        assert "# pyright: strict" in path.read_text(encoding="utf-8")
     output, errors = pyright_errors
-    must_pass = {path.resolve() for path in (PUBLIC_API, *EXAMPLES)}
+    must_pass = {path.resolve() for path in (PUBLIC_API, LOW_LEVEL_FLOW, *EXAMPLES)}
     assert [error for error in errors if error.path in must_pass] == [], output
 
 

@@ -328,21 +328,6 @@ def test_get_notebooks_documented_envelope_is_returned_as_is(
     assert all_sent(api, sent) == [("GET", NOTEBOOKS_PATH, {}, None)]
 
 
-def test_get_notebooks_bare_list_gets_the_documented_envelope(
-    api: responses.RequestsMock,
-    notebook_api: NotebookAPIClient,
-    notebook_doc: dict[str, Any],
-) -> None:
-    api.get(BASE_URL + NOTEBOOKS_PATH, json=[notebook_doc, notebook_doc])
-
-    assert notebook_api.get_notebooks(NB_ORG, JOB) == {
-        "total": 2,
-        "offset": 0,
-        "limit": 2,
-        "entries": [notebook_doc, notebook_doc],
-    }
-
-
 def test_update_notebook(
     api: responses.RequestsMock,
     sent: Callable[[int], Any],
