@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Optional, TextIO
 
@@ -61,3 +62,23 @@ def _cell(value: object) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     return str(value)
+
+
+def print_record(
+    record: Mapping[str, object], *, table: bool, out: Optional[TextIO] = None
+) -> None:
+    """Print one plain record (what a delete did): a JSON line, or a header and a row."""
+    out = out or sys.stdout
+    if table:
+        cells = [
+            json.dumps(value) if isinstance(value, bool) else _cell(value)
+            for value in record.values()
+        ]
+        widths = [max(len(name), len(cell)) for name, cell in zip(record, cells)]
+        for row in (list(record), cells):
+            out.write(
+                "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n"
+            )
+    else:
+        out.write(json.dumps(record) + "\n")
+    out.flush()

@@ -5,19 +5,22 @@ abeja-models demo                                 # the whole SDK against a loca
 abeja-models emulator --port 8080                 # serve one until Ctrl-C
 abeja-models triggers list -o ORG -d DEPLOYMENT   # JSON lines; --table for people
 abeja-models notebooks logs -o ORG -j JOB NOTEBOOK_ID --follow
+abeja-models triggers list --emulator             # seeded data, no account needed
 ```
 
 Resource commands read ``ABEJA_API_URL`` and the platform SDK's credential variables, as
-``abeja_models.Client`` does; ``--emulator`` runs them against an in-process
-emulator instead. Mistakes, refused settings, API errors and failures of our own print
-one line to stderr (never a traceback, never a credential) and exit non-zero.
+``abeja_models.Client`` does; ``--emulator`` runs them against an in-process emulator
+seeded with data (``abeja_models.testing.seed``). Mistakes, refused settings, API errors
+and failures of our own print one line to stderr (never a traceback, never a credential):
+usage mistakes exit 2, everything else 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
+import logging
+import math
 import os
 import re
 import sys
@@ -25,9 +28,10 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn, Optional, cast
 
 from ._version import __version__
-from .errors import AbejaError, ValidationError
+from .errors import AbejaError, Unauthorized, ValidationError
 
 if TYPE_CHECKING:
+    from ._config import Timeout
     from .models import NotebookType, TriggerRun
     from .resources import Client
     from .testing import PlatformEmulator
@@ -38,6 +42,13 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 NOTEBOOK_TYPES = ("notebook", "lab")
+CONNECT_TIMEOUT = 3.05
+"""Seconds to wait for a connection, unless --timeout or ABEJA_SDK_CONNECTION_TIMEOUT says."""
+READ_TIMEOUT = 30.0
+"""Seconds to wait for each read of an answer, unless --timeout or the variable says."""
+MAX_RETRIES = 2
+"""Retries of a passing failure, unless ABEJA_SDK_MAX_RETRY_COUNT says."""
+ORGANIZATION_VARIABLE = "ABEJA_ORGANIZATION_ID"
 # The variables the client reads, as the platform's own SDK names them.
 _SETTING_VARIABLES = (
     "ABEJA_API_URL",
@@ -54,16 +65,46 @@ _SECRET_VARIABLES = (
     "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN",
     "ABEJA_PLATFORM_DATASOURCE_SECRET",
 )
+_CREDENTIAL_PAIRS = (
+    ("ABEJA_PLATFORM_USER_ID", "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN"),
+    ("ABEJA_PLATFORM_DATASOURCE_ID", "ABEJA_PLATFORM_DATASOURCE_SECRET"),
+)
 _URL_USERINFO = re.compile(r"(?<=//)[^/\s@]+@")
+
+_EPILOG = f"""\
+environment:
+  ABEJA_API_URL                 the API (default https://api.abeja.io); or --base-url
+  PLATFORM_AUTH_TOKEN           a platform auth token, or both of:
+  ABEJA_PLATFORM_USER_ID          a user id and
+  ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN  its personal access token
+  ABEJA_ORGANIZATION_ID         the organization; or -o/--organization
+  ABEJA_SDK_CONNECTION_TIMEOUT  seconds per connect and read; or --timeout (default:
+                                {CONNECT_TIMEOUT:g} s to connect, {READ_TIMEOUT:g} s per read)
+  ABEJA_SDK_MAX_RETRY_COUNT     retries of a passing failure (default here: {MAX_RETRIES});
+                                each retry is reported on stderr
+
+exit status:
+  0  done (also when the reader of the output went away, as with `| head`)
+  1  the platform, the network or the settings in the environment refused
+  2  a usage mistake: a missing or invalid option or argument
+  130 interrupted
+"""
 
 
 class _SettingsRefused(Exception):
-    """Reading the settings failed with something other than an AbejaError."""
+    """The settings from the environment (or an argument standing for one) were refused."""
 
     def __init__(self, cause: Exception, names: list[str]) -> None:
         super().__init__(type(cause).__name__)
-        self.cause_type = type(cause).__name__
+        self.cause = cause
         self.names = names
+
+    def message(self) -> str:
+        """One line: the SDK's own message, or (for any other error) the variables to check."""
+        if isinstance(self.cause, AbejaError):
+            return f"{type(self.cause).__name__}: {self.cause}"
+        checked = ", ".join(self.names) or "the ABEJA_* and PLATFORM_* variables"
+        return f"the settings were refused ({type(self.cause).__name__}): check {checked}"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,23 +115,44 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the command with ``argv`` (default: the process arguments); returns the exit code."""
+    """Run the command with ``argv`` (default: the process arguments); returns the exit code.
+
+    A usage mistake found by argparse raises ``SystemExit(2)``, as argparse does; one found
+    later (an argument the SDK refuses) returns 2.
+    """
     arguments = _parser().parse_args(argv)
+    if arguments.command in ("demo", "emulator"):
+        return _run(arguments)
+    with _retries_reported():
+        return _run(arguments)
+
+
+def _run(arguments: argparse.Namespace) -> int:
     try:
         code: int = arguments.run(arguments)
+    except ValidationError as error:
+        # Every setting is read when the client is made (see _client); a ValidationError
+        # after that is about an argument of the command.
+        _fail(f"ValidationError: {error} (see --help)")
+        return EXIT_USAGE
+    except Unauthorized as error:
+        hint = None if arguments.emulator else _credentials_hint()
+        if hint is None:
+            _fail(f"Unauthorized: {error}")
+        else:
+            _fail(f"Unauthorized: the platform wants credentials: {hint}")
+        return EXIT_ERROR
     except AbejaError as error:
         _fail(f"{type(error).__name__}: {error}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # The reader (``| head``) left; stop quietly, as other command-line tools do.
-        with contextlib.suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces a closed stream
-        return EXIT_ERROR
+        # The reader (``| head``) left: stop quietly, as other command-line tools do.
+        _discard_standard_output()
+        return 0
     except _SettingsRefused as refused:
-        checked = ", ".join(refused.names) or "the ABEJA_* and PLATFORM_* variables"
-        _fail(f"the settings were refused ({refused.cause_type}): check {checked}")
+        _fail(refused.message())
         return EXIT_ERROR
     except Exception as error:
         # Not an AbejaError: a bug here or in a library below. Its message may quote a
@@ -123,20 +185,109 @@ def _redact(text: str) -> str:
     return text
 
 
+def _discard_standard_output() -> None:
+    """Point the process's stdout at devnull, so that flushing it at exit cannot fail.
+
+    What the Python documentation recommends for SIGPIPE; only for the real stdout, not
+    for a stream a caller of ``main`` put in its place.
+    """
+    if sys.__stdout__ is None or sys.stdout is not sys.__stdout__:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+class _RetryReport(logging.Handler):
+    """The SDK's retry records as one line each on (the current) stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = _redact(" ".join(record.getMessage().split()))
+            sys.stderr.write(f"abeja-models: {line}\n")
+            sys.stderr.flush()
+        except Exception:
+            self.handleError(record)
+
+
+@contextlib.contextmanager
+def _retries_reported() -> Iterator[None]:
+    """Report the SDK's INFO records (retries) on stderr while a command runs.
+
+    The command is the application, so it may configure logging; it puts back what it
+    changed, for a caller of ``main`` in the same process.
+    """
+    logger = logging.getLogger("abeja_models")
+    handler = _RetryReport(logging.INFO)
+    level = logger.level
+    logger.addHandler(handler)
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def _credentials_hint() -> Optional[str]:
+    """What to set, in the command line's terms, when the environment holds no credentials.
+
+    ``None`` when it holds a complete credential (then the platform refused that one).
+    """
+
+    def given(name: str) -> bool:
+        return bool(os.environ.get(name, "").strip())
+
+    if given("PLATFORM_AUTH_TOKEN") or any(all(map(given, pair)) for pair in _CREDENTIAL_PAIRS):
+        return None
+    for first, second in _CREDENTIAL_PAIRS:
+        if given(first) != given(second):
+            present, missing = (first, second) if given(first) else (second, first)
+            return f"{present} is set but {missing} is not: set {missing} too"
+    return (
+        "none are set: set PLATFORM_AUTH_TOKEN, or ABEJA_PLATFORM_USER_ID and"
+        " ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN (or use --emulator to try the command locally)"
+    )
+
+
+# The parser -------------------------------------------------------------------------------
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="abeja-models",
-        description="The ABEJA Platform Trigger and Notebook APIs, typed.",
+        description="The ABEJA Platform Trigger and Notebook APIs, typed, from a shell.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"abeja-models {__version__}")
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
 
-    demo = commands.add_parser("demo", help="walk through the SDK against a local emulator")
-    demo.set_defaults(run=_run_demo)
+    _command(
+        commands,
+        "demo",
+        "walk through the SDK against a local emulator",
+        "Create a trigger and watch its runs, page through their history, start a notebook\n"
+        "and tail its log, then see mistakes caught and failures retried: the whole SDK\n"
+        "against an in-process emulator on 127.0.0.1 (no account, no network).",
+        ["abeja-models demo"],
+    ).set_defaults(run=_run_demo)
 
-    emulator = commands.add_parser("emulator", help="serve a local platform until interrupted")
+    emulator = _command(
+        commands,
+        "emulator",
+        "serve a local platform until interrupted",
+        "Serve an emulated ABEJA Platform (Trigger and Notebook APIs) over HTTP until\n"
+        "Ctrl-C, and print the variables that point a client at it.",
+        [
+            "abeja-models emulator --port 8080",
+            "abeja-models emulator --port 0 --page-size 10",
+        ],
+    )
     emulator.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
     emulator.add_argument(
         "--port", type=_port, default=8080, help="port (default 8080; 0: any free one)"
@@ -146,44 +297,144 @@ def _parser() -> argparse.ArgumentParser:
     )
     emulator.set_defaults(run=_run_emulator)
 
+    from .testing import seed
+
     connection = _Parser(add_help=False)
     connection.add_argument(
         "-o",
         "--organization",
-        default=os.environ.get("ABEJA_ORGANIZATION_ID"),
-        help="organization id (default $ABEJA_ORGANIZATION_ID)",
+        default=os.environ.get(ORGANIZATION_VARIABLE) or None,
+        help=f"organization id (default ${ORGANIZATION_VARIABLE};"
+        f" with --emulator, {seed.ORGANIZATION})",
     )
     connection.add_argument("--base-url", help="API URL (default $ABEJA_API_URL)")
     connection.add_argument(
-        "--emulator", action="store_true", help="use an in-process emulator, not the platform"
+        "--emulator",
+        action="store_true",
+        help="use an in-process emulator seeded with data, not the platform; what a command"
+        " changes there is forgotten when it ends",
     )
     connection.add_argument("--table", action="store_true", help="aligned columns, not JSON")
-    connection.add_argument("--timeout", type=float, help="seconds per connect and read")
+    connection.add_argument(
+        "--timeout",
+        type=_seconds,
+        help="seconds per connect and read (default $ABEJA_SDK_CONNECTION_TIMEOUT,"
+        f" else {CONNECT_TIMEOUT:g} to connect and {READ_TIMEOUT:g} per read)",
+    )
 
     _add_trigger_commands(commands, connection)
     _add_notebook_commands(commands, connection)
     return parser
 
 
+def _command(
+    commands: argparse._SubParsersAction[_Parser],
+    name: str,
+    summary: str,
+    description: str,
+    examples: list[str],
+    parents: Sequence[_Parser] = (),
+) -> _Parser:
+    """A subcommand whose --help says what it does and shows how to call it."""
+    lines = "\n".join(f"  {example}" for example in examples)
+    command = commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=f"examples:\n{lines}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=list(parents),
+    )
+    command.set_defaults(parser=command)
+    return command
+
+
 def _add_trigger_commands(
     commands: argparse._SubParsersAction[_Parser], connection: _Parser
 ) -> None:
-    triggers = commands.add_parser("triggers", help="the triggers of a deployment")
+    from .testing import seed
+
+    triggers = _command(
+        commands,
+        "triggers",
+        "the triggers of a deployment",
+        "List, show, create and delete the triggers of a deployment (a trigger runs a model\n"
+        "version on every file put into a DataLake channel), and list their runs.",
+        [
+            "abeja-models triggers list -o ORG -d DEPLOYMENT",
+            f"abeja-models triggers runs --emulator {seed.TRIGGER} --table",
+        ],
+    )
     actions = triggers.add_subparsers(
         dest="action", required=True, metavar="ACTION", parser_class=_Parser
     )
     scope = _Parser(add_help=False, parents=[connection])
-    scope.add_argument("-d", "--deployment", required=True, help="deployment id")
+    scope.add_argument(
+        "-d",
+        "--deployment",
+        help=f"deployment id (required; with --emulator, default {seed.DEPLOYMENT})",
+    )
+    where = "-o ORG -d DEPLOYMENT"
 
-    actions.add_parser("list", parents=[scope], help="list the triggers")
-    for action, text in (("get", "show a trigger"), ("delete", "delete a trigger")):
-        actions.add_parser(action, parents=[scope], help=text).add_argument("trigger_id")
-    runs = actions.add_parser("runs", parents=[scope], help="the runs of a trigger, newest first")
+    _command(
+        actions,
+        "list",
+        "list the triggers",
+        "Print the triggers of a deployment, one JSON document a line (or a table).",
+        [f"abeja-models triggers list {where}", "abeja-models triggers list --emulator --table"],
+        [scope],
+    )
+    _command(
+        actions,
+        "get",
+        "show a trigger",
+        "Print one trigger.",
+        [
+            f"abeja-models triggers get {where} tri-...",
+            f"abeja-models triggers get --emulator {seed.TRIGGER}",
+        ],
+        [scope],
+    ).add_argument("trigger_id")
+    _command(
+        actions,
+        "delete",
+        "delete a trigger",
+        'Delete a trigger; prints {"trigger_id": ..., "deleted": true}.',
+        [
+            f"abeja-models triggers delete {where} tri-...",
+            f"abeja-models triggers delete --emulator {seed.TRIGGER} --table",
+        ],
+        [scope],
+    ).add_argument("trigger_id")
+    runs = _command(
+        actions,
+        "runs",
+        "the runs of a trigger, newest first",
+        "Print the runs of a trigger, newest first (--scan-forward: oldest first), page\n"
+        "after page as they arrive.",
+        [
+            f"abeja-models triggers runs {where} tri-... --limit 10",
+            f"abeja-models triggers runs --emulator {seed.TRIGGER} --table",
+        ],
+        [scope],
+    )
     runs.add_argument("trigger_id")
     runs.add_argument("--scan-forward", action="store_true", help="oldest first")
-    runs.add_argument("--limit", type=int, help="stop after this many runs")
+    runs.add_argument("--limit", type=_positive_count, help="stop after this many runs")
 
-    create = actions.add_parser("create", parents=[scope], help="create a trigger")
+    create = _command(
+        actions,
+        "create",
+        "create a trigger",
+        "Create a trigger: run a model version on every file put into a DataLake channel.",
+        [
+            f"abeja-models triggers create {where} --version-id ver-... --input-service-id"
+            " CHANNEL --env DEBUG=1",
+            "abeja-models triggers create --emulator --version-id ver-1 --input-service-id"
+            f" {seed.CHANNEL} --table",
+        ],
+        [scope],
+    )
     create.add_argument("--version-id", required=True, help="the version to run (ver-...)")
     create.add_argument("--input-service-id", required=True, help="the DataLake channel id")
     create.add_argument("--input-service-name", default="datalake")
@@ -205,43 +456,114 @@ def _add_trigger_commands(
 def _add_notebook_commands(
     commands: argparse._SubParsersAction[_Parser], connection: _Parser
 ) -> None:
-    notebooks = commands.add_parser("notebooks", help="the notebooks of a job definition")
+    from .testing import seed
+
+    notebooks = _command(
+        commands,
+        "notebooks",
+        "the notebooks of a job definition",
+        "List, create, change, start, stop and delete the Jupyter notebooks of a job\n"
+        "definition, and print their logs.",
+        [
+            "abeja-models notebooks list -o ORG -j JOB",
+            f"abeja-models notebooks logs --emulator {seed.NOTEBOOK} --follow",
+        ],
+    )
     actions = notebooks.add_subparsers(
         dest="action", required=True, metavar="ACTION", parser_class=_Parser
     )
     scope = _Parser(add_help=False, parents=[connection])
-    scope.add_argument("-j", "--job-definition", required=True, help="job definition name")
+    scope.add_argument(
+        "-j",
+        "--job-definition",
+        help=f"job definition name (required; with --emulator, default {seed.JOB_DEFINITION})",
+    )
     settings = _Parser(add_help=False)
     settings.add_argument("--instance-type", help="e.g. cpu-1, gpu:b-4")
     settings.add_argument("--image", help="e.g. abeja-inc/all-cpu:19.10")
     settings.add_argument("--notebook-type", choices=NOTEBOOK_TYPES)
+    where = "-o ORG -j JOB"
+    seeded = seed.NOTEBOOK
 
-    actions.add_parser("list", parents=[scope], help="list the notebooks")
-    actions.add_parser("create", parents=[scope, settings], help="create a notebook")
-    for action, text in (
-        ("get", "show a notebook"),
-        ("stop", "stop a notebook"),
-        ("delete", "delete a notebook"),
+    _command(
+        actions,
+        "list",
+        "list the notebooks",
+        "Print the notebooks of a job definition, one JSON document a line (or a table).",
+        [f"abeja-models notebooks list {where}", "abeja-models notebooks list --emulator --table"],
+        [scope],
+    )
+    _command(
+        actions,
+        "create",
+        "create a notebook",
+        "Create a notebook; it is Pending, then Running.",
+        [
+            f"abeja-models notebooks create {where} --instance-type cpu-1 --notebook-type lab",
+            "abeja-models notebooks create --emulator --image abeja-inc/all-cpu:19.10",
+        ],
+        [scope, settings],
+    )
+    for action, summary, description in (
+        ("get", "show a notebook", "Print one notebook."),
+        ("stop", "stop a notebook", "Stop a notebook and print it."),
+        (
+            "delete",
+            "delete a notebook",
+            'Delete a notebook; prints {"training_notebook_id": ..., "deleted": true}.',
+        ),
     ):
-        actions.add_parser(action, parents=[scope], help=text).add_argument("notebook_id")
-    update = actions.add_parser("update", parents=[scope, settings], help="change a notebook")
+        _command(
+            actions,
+            action,
+            summary,
+            description,
+            [
+                f"abeja-models notebooks {action} {where} NOTEBOOK_ID",
+                f"abeja-models notebooks {action} --emulator {seeded} --table",
+            ],
+            [scope],
+        ).add_argument("notebook_id")
+    update = _command(
+        actions,
+        "update",
+        "change a notebook",
+        "Change a notebook's instance type, image or type (at least one of them).",
+        [
+            f"abeja-models notebooks update {where} NOTEBOOK_ID --instance-type cpu-2",
+            f"abeja-models notebooks update --emulator {seeded} --notebook-type notebook",
+        ],
+        [scope, settings],
+    )
     update.add_argument("notebook_id")
-    start = actions.add_parser("start", parents=[scope], help="start a notebook")
+    start = _command(
+        actions,
+        "start",
+        "start a notebook",
+        "Start a stopped notebook (as a Jupyter Notebook or JupyterLab) and print it.",
+        [
+            f"abeja-models notebooks start {where} NOTEBOOK_ID --notebook-type lab",
+            f"abeja-models notebooks start --emulator {seed.STOPPED_NOTEBOOK} --table",
+        ],
+        [scope],
+    )
     start.add_argument("notebook_id")
     start.add_argument("--notebook-type", choices=NOTEBOOK_TYPES)
-    logs = actions.add_parser("logs", parents=[scope], help="a notebook's recent log events")
+    logs = _command(
+        actions,
+        "logs",
+        "a notebook's recent log events",
+        "Print a notebook's recent log events; with --follow, keep printing new ones until\n"
+        "interrupted (or until the reader of the output goes away).",
+        [
+            f"abeja-models notebooks logs {where} NOTEBOOK_ID --follow",
+            f"abeja-models notebooks logs --emulator {seeded} --table",
+        ],
+        [scope],
+    )
     logs.add_argument("notebook_id")
     logs.add_argument("--follow", action="store_true", help="keep printing new events")
     notebooks.set_defaults(run=_run_notebooks)
-
-
-# Commands ---------------------------------------------------------------------------------
-
-
-def _run_demo(arguments: argparse.Namespace) -> int:
-    from ._demo import run_demo
-
-    return run_demo(sys.stdout)
 
 
 def _port(text: str) -> int:
@@ -252,6 +574,10 @@ def _page_size(text: str) -> int:
     return _int_within(text, 1, None, "a page size (1 or more)")
 
 
+def _positive_count(text: str) -> int:
+    return _int_within(text, 1, None, "a count (1 or more)")
+
+
 def _int_within(text: str, lowest: int, highest: Optional[int], what: str) -> int:
     try:
         number = int(text)
@@ -260,6 +586,25 @@ def _int_within(text: str, lowest: int, highest: Optional[int], what: str) -> in
     if number is None or number < lowest or (highest is not None and number > highest):
         raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
     return number
+
+
+def _seconds(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds > 0")
+    return number
+
+
+# Commands ---------------------------------------------------------------------------------
+
+
+def _run_demo(arguments: argparse.Namespace) -> int:
+    from ._demo import run_demo
+
+    return run_demo(sys.stdout)
 
 
 def _run_emulator(arguments: argparse.Namespace) -> int:
@@ -309,23 +654,24 @@ def _warn_reachable(emulator: PlatformEmulator, bound: str) -> None:
 
 
 def _run_triggers(arguments: argparse.Namespace) -> int:
-    from ._cli_output import print_documents
+    from ._cli_output import print_documents, print_record
+    from .testing import seed
 
+    organization = _organization(arguments)
+    deployment = _scope(arguments, "deployment", "-d/--deployment", seed.DEPLOYMENT)
     with _client(arguments) as client:
-        triggers = (
-            client.organization(_organization(arguments)).deployment(arguments.deployment).triggers
-        )
-        action = arguments.action
+        triggers = client.organization(organization).deployment(deployment).triggers
+        action, table = arguments.action, arguments.table
         if action == "list":
-            print_documents(triggers.list(), table=arguments.table)
+            print_documents(triggers.list(), table=table)
         elif action == "get":
-            print_documents([triggers.get(arguments.trigger_id)], table=arguments.table)
+            print_documents([triggers.get(arguments.trigger_id)], table=table)
         elif action == "delete":
             triggers.delete(arguments.trigger_id)
-            print(json.dumps({"trigger_id": arguments.trigger_id, "deleted": True}))
+            print_record({"trigger_id": arguments.trigger_id, "deleted": True}, table=table)
         elif action == "runs":
             runs = triggers.runs(arguments.trigger_id, scan_forward=arguments.scan_forward)
-            print_documents(_limited(runs, arguments.limit), table=arguments.table)
+            print_documents(_limited(runs, arguments.limit), table=table)
         else:
             created = triggers.create(
                 version_id=arguments.version_id,
@@ -338,20 +684,25 @@ def _run_triggers(arguments: argparse.Namespace) -> int:
                 output_service_name=arguments.output_service_name,
                 output_service_id=arguments.output_service_id,
             )
-            print_documents([created], table=arguments.table)
+            print_documents([created], table=table)
     return 0
 
 
 def _run_notebooks(arguments: argparse.Namespace) -> int:
-    from ._cli_output import print_documents
+    from ._cli_output import print_documents, print_record
+    from .testing import seed
 
-    with _client(arguments) as client:
-        notebooks = (
-            client.organization(_organization(arguments))
-            .job_definition(arguments.job_definition)
-            .notebooks
+    organization = _organization(arguments)
+    job = _scope(arguments, "job_definition", "-j/--job-definition", seed.JOB_DEFINITION)
+    action, table = arguments.action, arguments.table
+    if action == "update" and not (
+        arguments.instance_type or arguments.image or arguments.notebook_type
+    ):
+        _usage_error(
+            arguments, "nothing to update: give --instance-type, --image or --notebook-type"
         )
-        action, table = arguments.action, arguments.table
+    with _client(arguments) as client:
+        notebooks = client.organization(organization).job_definition(job).notebooks
         if action == "list":
             print_documents(notebooks.list(), table=table)
         elif action == "get":
@@ -379,7 +730,8 @@ def _run_notebooks(arguments: argparse.Namespace) -> int:
             print_documents([notebooks.stop(arguments.notebook_id)], table=table)
         elif action == "delete":
             notebooks.delete(arguments.notebook_id)
-            print(json.dumps({"training_notebook_id": arguments.notebook_id, "deleted": True}))
+            record = {"training_notebook_id": arguments.notebook_id, "deleted": True}
+            print_record(record, table=table)
         else:
             events = notebooks.logs(arguments.notebook_id, follow=arguments.follow)
             print_documents(events, table=table)
@@ -391,41 +743,81 @@ def _run_notebooks(arguments: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _client(arguments: argparse.Namespace) -> Iterator[Client]:
+    """The client a resource command uses: every setting is read (and checked) here."""
     from .resources import Client
 
-    if not arguments.emulator:
-        try:
-            client = Client(base_url=arguments.base_url, timeout=arguments.timeout)
-        except AbejaError:
-            raise
-        except Exception as error:  # its message may quote a credential
-            names = [name for name in _SETTING_VARIABLES if name in os.environ]
-            if arguments.base_url:
-                names.insert(0, "--base-url")
-            raise _SettingsRefused(error, names) from None
-        with client:
+    if arguments.emulator:
+        with (
+            _seeded_emulator() as emulator,
+            Client(
+                base_url=emulator.url, auth_token="emulator-token", timeout=arguments.timeout
+            ) as client,
+        ):
             yield client
         return
-    from .testing import PlatformEmulator
-
-    with (
-        PlatformEmulator() as emulator,
-        Client(
-            base_url=emulator.url, auth_token="emulator-token", timeout=arguments.timeout
-        ) as client,
-    ):
+    try:
+        client = Client(
+            base_url=arguments.base_url,
+            timeout=_timeout(arguments),
+            max_retries=None if os.environ.get("ABEJA_SDK_MAX_RETRY_COUNT") else MAX_RETRIES,
+        )
+    except ValidationError as error:
+        if arguments.base_url is not None and error.parameter == "base_url":
+            raise  # a mistake in --base-url: a usage mistake
+        raise _SettingsRefused(error, []) from None
+    except AbejaError as error:
+        raise _SettingsRefused(error, []) from None
+    except Exception as error:  # its message may quote a credential
+        names = [name for name in _SETTING_VARIABLES if name in os.environ]
+        if arguments.base_url:
+            names.insert(0, "--base-url")
+        raise _SettingsRefused(error, names) from None
+    with client:
         yield client
 
 
+@contextlib.contextmanager
+def _seeded_emulator() -> Iterator[PlatformEmulator]:
+    from .testing import PlatformEmulator, seed
+
+    with PlatformEmulator(log_interval=1.0) as emulator:
+        seed.seed(emulator)
+        yield emulator
+
+
+def _timeout(arguments: argparse.Namespace) -> Optional[Timeout]:
+    """--timeout, else the variable (``None``: the client reads it), else the CLI's pair."""
+    if arguments.timeout is not None:
+        return cast(float, arguments.timeout)
+    if os.environ.get("ABEJA_SDK_CONNECTION_TIMEOUT"):
+        return None
+    return (CONNECT_TIMEOUT, READ_TIMEOUT)
+
+
 def _organization(arguments: argparse.Namespace) -> str:
+    from .testing import seed
+
     organization: Optional[str] = arguments.organization
     if organization:
         return organization
     if arguments.emulator:
-        return "1234567890123"
-    raise ValidationError(
-        "--organization", "an organization id, or ABEJA_ORGANIZATION_ID set", organization
-    )
+        return seed.ORGANIZATION
+    _usage_error(arguments, f"missing -o/--organization: give it, or set {ORGANIZATION_VARIABLE}")
+
+
+def _scope(arguments: argparse.Namespace, name: str, flag: str, seeded: str) -> str:
+    value: Optional[str] = getattr(arguments, name)
+    if value is not None:
+        return value
+    if arguments.emulator:
+        return seeded
+    _usage_error(arguments, f"missing {flag} (no variable stands for it)")
+
+
+def _usage_error(arguments: argparse.Namespace, message: str) -> NoReturn:
+    """Report a usage mistake found after parsing as argparse does (exit 2)."""
+    parser: _Parser = arguments.parser
+    parser.error(message)
 
 
 def _environment(pairs: list[str]) -> Optional[dict[str, str]]:
@@ -444,14 +836,10 @@ def _notebook_type(arguments: argparse.Namespace) -> Optional[NotebookType]:
 
 
 def _limited(items: Iterator[TriggerRun], limit: Optional[int]) -> Iterator[TriggerRun]:
-    if limit is None:
-        yield from items
-        return
-    if limit < 1:
-        raise ValidationError("--limit", "a positive number of runs", limit)
+    # argparse has already made sure the limit is positive.
     for count, item in enumerate(items, start=1):
         yield item
-        if count >= limit:
+        if limit is not None and count >= limit:
             return
 
 

@@ -137,7 +137,7 @@ def test_notebook_commands_walk_the_lifecycle(
 
 
 @pytest.mark.parametrize(
-    ("argv", "expected"),
+    ("argv", "expected", "exit_code"),
     [
         (
             [
@@ -152,6 +152,7 @@ def test_notebook_commands_walk_the_lifecycle(
                 "12",
             ],
             "ValidationError: invalid retry_count=12",
+            2,
         ),
         (
             [
@@ -166,24 +167,22 @@ def test_notebook_commands_walk_the_lifecycle(
                 "NOVALUE",
             ],
             "ValidationError: invalid --env='NOVALUE'",
+            2,
         ),
-        (["triggers", "get", *DEPLOYMENT, "tri-0000000000000000"], "NotFound"),
-        (["triggers", "get", *DEPLOYMENT, "../x"], "ValidationError: invalid trigger_id"),
-        (["triggers", "list", "-d", "1"], "--organization"),
-        (["notebooks", "update", *JOB, "1", "--instance-type", "cpu1"], "instance_type"),
-        (["triggers", "runs", *DEPLOYMENT, "tri-1", "--limit", "0"], "--limit"),
+        (["triggers", "get", *DEPLOYMENT, "tri-0000000000000000"], "NotFound", 1),
+        (["triggers", "get", *DEPLOYMENT, "../x"], "ValidationError: invalid trigger_id", 2),
+        (["notebooks", "update", *JOB, "1", "--instance-type", "cpu1"], "instance_type", 2),
     ],
 )
-def test_mistakes_and_api_errors_are_one_line_and_exit_1(
+def test_mistakes_and_api_errors_are_one_line_usage_2_api_1(
     abeja_emulator: PlatformEmulator,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
     argv: list[str],
     expected: str,
+    exit_code: int,
 ) -> None:
-    monkeypatch.delenv("ABEJA_ORGANIZATION_ID", raising=False)
     code, out, err = run(capsys, *argv)
-    assert code == 1
+    assert code == exit_code
     assert out == []
     assert err.count("\n") == 1
     assert err.startswith("abeja-models: error: ")
@@ -214,6 +213,8 @@ def test_mistakes_and_api_errors_are_one_line_and_exit_1(
         ["emulator", "--port", "65536"],
         ["emulator", "--port", "http"],
         ["emulator", "--page-size", "0"],
+        ["triggers", "list", "-d", "1", "-o", ""],
+        ["triggers", "runs", *DEPLOYMENT, "tri-1", "--limit", "0"],
     ],
 )
 def test_usage_mistakes_are_one_line_and_exit_2(

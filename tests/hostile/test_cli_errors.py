@@ -81,12 +81,6 @@ def assert_one_line_error(
             LIST, {"ABEJA_SDK_MAX_RETRY_COUNT": "1e999"}, None, id="max-retry-count-1e999"
         ),
         pytest.param(
-            ["triggers", "runs", "-o", "1", "-d", "2", "tri-1", "--limit", "-1"],
-            {},
-            "--limit",
-            id="limit-minus-1",
-        ),
-        pytest.param(
             ["triggers", "get", "-o", "1", "-d", "2", "tri-0000000000000000"],
             {"PLATFORM_AUTH_TOKEN": SECRET},
             "NotFound",
