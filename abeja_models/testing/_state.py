@@ -86,6 +86,10 @@ class _Ids:
     def digits(self, width: int) -> str:
         return str(next(self._numbers)).rjust(width, "1")
 
+    def continue_from(self, first: int) -> None:
+        """Draw the next ids from ``first`` on (seeded data wants ids that never change)."""
+        self._numbers = itertools.count(first)
+
     def trigger(self) -> str:
         return f"tri-{self.digits(16)}"
 
@@ -135,6 +139,10 @@ class PlatformState:
         self._lock = threading.RLock()
         self._ids = _Ids()
         self.reset()
+
+    def draw_ids_from(self, first: int) -> None:
+        """Give the next resources ids counted from ``first`` (ids start at random)."""
+        self._ids.continue_from(first)
 
     def reset(self) -> None:
         """Forget every trigger, run, notebook and uploaded file."""

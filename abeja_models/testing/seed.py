@@ -14,8 +14,6 @@ a new emulator seeded the same way answers to them.
 
 from __future__ import annotations
 
-import itertools
-
 from ._emulator import PlatformEmulator
 
 __all__ = [
@@ -88,4 +86,4 @@ def seed(emulator: PlatformEmulator) -> None:
 def _draw_ids_from(emulator: PlatformEmulator, first: int) -> None:
     # The emulator draws ids from a counter that starts at random; fixed ids are what make
     # the seeded data the same in every emulator (each `--emulator` command runs its own).
-    emulator.state._ids._numbers = itertools.count(first)
+    emulator.state.draw_ids_from(first)
