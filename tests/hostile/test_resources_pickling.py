@@ -35,6 +35,12 @@ def _sample(cls: type[AbejaError]) -> AbejaError:
         return errors.ValidationError("retry_count", "an int from 0 to 9", 10)
     if cls is errors.WaitTimeoutError:
         return errors.WaitTimeoutError("did not become 'Running'", last_status="Pending")
+    if cls is errors.StatusUnreachableError:
+        return errors.StatusUnreachableError("is 'Stopped'", last_status="Stopped", wanted="Running")
+    if cls is errors.RunsWaitTimeoutError:
+        return errors.RunsWaitTimeoutError(
+            "not finished", {"run-1": "SUCCEEDED", "run-2": "RUNNING"}, "RUNNING"
+        )
     return cls("some message")
 
 
