@@ -27,6 +27,8 @@ from .errors import (
     InternalServerError,
     InvalidResponseError,
     NotFound,
+    RunsWaitTimeoutError,
+    StatusUnreachableError,
     TooManyRequests,
     Unauthorized,
     UnboundModelError,
@@ -41,9 +43,14 @@ if TYPE_CHECKING:
         InstanceTypes,
         LogEvent,
         Notebook,
+        NotebookStatus,
+        NotebookStatuses,
         NotebookType,
         Trigger,
         TriggerRun,
+        TriggerRunStatus,
+        TriggerRunStatuses,
+        TriggerRunStatusFilter,
     )
     from .resources import Client, Deployment, JobDefinition, Notebooks, Organization, Triggers
 
@@ -52,8 +59,9 @@ if TYPE_CHECKING:
 # a command-line --help) stays cheap.
 _LAZY = {
     **dict.fromkeys(
-        ("Creator", "Images", "InstanceTypes", "LogEvent", "Notebook", "NotebookType",
-         "Trigger", "TriggerRun"),
+        ("Creator", "Images", "InstanceTypes", "LogEvent", "Notebook", "NotebookStatus",
+         "NotebookStatuses", "NotebookType", "Trigger", "TriggerRun", "TriggerRunStatus",
+         "TriggerRunStatusFilter", "TriggerRunStatuses"),
         "models",
     ),
     **dict.fromkeys(
@@ -95,12 +103,19 @@ __all__ = [
     "LogEvent",
     "NotFound",
     "Notebook",
+    "NotebookStatus",
+    "NotebookStatuses",
     "NotebookType",
     "Notebooks",
     "Organization",
+    "RunsWaitTimeoutError",
+    "StatusUnreachableError",
     "TooManyRequests",
     "Trigger",
     "TriggerRun",
+    "TriggerRunStatus",
+    "TriggerRunStatusFilter",
+    "TriggerRunStatuses",
     "Triggers",
     "Unauthorized",
     "UnboundModelError",

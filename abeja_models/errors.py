@@ -8,7 +8,9 @@ AbejaError
 ├── ValidationError            bad argument, raised before anything is sent (also a ValueError)
 │   └── LocalBadRequest        ... by a low-level APIClient: also a BadRequest, as abeja-sdk raised
 ├── UnboundModelError          an action was called on a model that has no client
-├── WaitTimeoutError           wait_until() ran out of time (also a TimeoutError)
+├── WaitTimeoutError           a wait ran out of time (also a TimeoutError)
+│   ├── StatusUnreachableError wait_until() ended early: the wanted status cannot come
+│   └── RunsWaitTimeoutError   wait_for_runs() ran out of time (with what it saw)
 ├── APIConnectionError         no usable answer: refused, reset, dropped
 │   └── APITimeoutError        connect/read timeout or the call's deadline ran out
 └── APIError                   the server answered with an error (status_code, error, ...)
@@ -47,6 +49,8 @@ __all__ = [
     "LocalBadRequest",
     "MethodNotAllowed",
     "NotFound",
+    "RunsWaitTimeoutError",
+    "StatusUnreachableError",
     "TooManyRequests",
     "Unauthorized",
     "UnboundModelError",
@@ -115,6 +119,39 @@ class WaitTimeoutError(AbejaError, TimeoutError):
     def __init__(self, message: str, last_status: Optional[str]) -> None:
         self.last_status = last_status
         super().__init__(message)
+
+
+class StatusUnreachableError(WaitTimeoutError):
+    """``Notebook.wait_until`` ended early: the notebook came to rest in another status.
+
+    A ``Stopped`` or ``Failed`` notebook stays so until someone starts it, so a wait for
+    any other status cannot succeed: it ends at once instead of at its timeout. It is a
+    ``WaitTimeoutError`` too, so code written for the timeout handles it.
+
+    Attributes:
+        last_status: the status the notebook rests in.
+        wanted: the status the wait was for.
+    """
+
+    def __init__(self, message: str, last_status: Optional[str], wanted: str) -> None:
+        self.wanted = wanted
+        super().__init__(message, last_status)
+
+
+class RunsWaitTimeoutError(WaitTimeoutError):
+    """``wait_for_runs`` ran out of time before the runs it waits for had finished.
+
+    Attributes:
+        last_statuses: what the last poll saw: run id -> status, oldest run first.
+        last_status: the status of the oldest run not finished, ``None`` when every run
+            seen had finished (fewer runs than asked for had started).
+    """
+
+    def __init__(
+        self, message: str, last_statuses: dict[str, str], last_status: Optional[str]
+    ) -> None:
+        self.last_statuses = dict(last_statuses)
+        super().__init__(message, last_status)
 
 
 class APIConnectionError(AbejaError):

@@ -18,7 +18,7 @@ from .errors import InvalidResponseError
 from .models.notebook import LogEvent, NotebookLogPage
 from .models.params import is_token
 
-__all__ = ["iter_log_events", "iter_pages"]
+__all__ = ["iter_log_events", "iter_pages", "select"]
 
 ItemT = TypeVar("ItemT")
 
@@ -56,6 +56,29 @@ def iter_pages(
                 url=url,
             )
         seen.add(token)
+
+
+def select(
+    items: Iterator[ItemT],
+    *,
+    keep: Optional[Callable[[ItemT], bool]] = None,
+    limit: Optional[int] = None,
+) -> Iterator[ItemT]:
+    """Yield the items that ``keep`` accepts (all without it), at most ``limit`` of them.
+
+    Stops asking ``items`` for more as soon as ``limit`` items were yielded, so a lazy
+    source fetches no page beyond the one that completed the count.
+    """
+    if limit is not None and limit <= 0:
+        return
+    yielded = 0
+    for item in items:
+        if keep is not None and not keep(item):
+            continue
+        yield item
+        yielded += 1
+        if limit is not None and yielded >= limit:
+            return
 
 
 def iter_log_events(

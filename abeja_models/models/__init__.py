@@ -1,6 +1,14 @@
 """Pydantic models of the platform's documents and of the requests' parameters (no I/O)."""
 
-from .notebook import Creator, LogEvent, Notebook, NotebookList, NotebookLogPage
+from .notebook import (
+    Creator,
+    LogEvent,
+    Notebook,
+    NotebookList,
+    NotebookLogPage,
+    NotebookStatus,
+    NotebookStatuses,
+)
 from .params import (
     CreateTriggerParams,
     Images,
@@ -9,7 +17,15 @@ from .params import (
     NotebookType,
     StartNotebookParams,
 )
-from .trigger import Trigger, TriggerList, TriggerRun, TriggerRunPage
+from .trigger import (
+    Trigger,
+    TriggerList,
+    TriggerRun,
+    TriggerRunPage,
+    TriggerRunStatus,
+    TriggerRunStatuses,
+    TriggerRunStatusFilter,
+)
 
 __all__ = [
     "CreateTriggerParams",
@@ -21,10 +37,15 @@ __all__ = [
     "NotebookList",
     "NotebookLogPage",
     "NotebookParams",
+    "NotebookStatus",
+    "NotebookStatuses",
     "NotebookType",
     "StartNotebookParams",
     "Trigger",
     "TriggerList",
     "TriggerRun",
     "TriggerRunPage",
+    "TriggerRunStatus",
+    "TriggerRunStatusFilter",
+    "TriggerRunStatuses",
 ]

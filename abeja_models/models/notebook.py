@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from pydantic import Field, PrivateAttr, model_validator
-from typing_extensions import Protocol
+from typing_extensions import Final, Literal, Protocol, get_args
 
-from ..errors import APITimeoutError, UnboundModelError, ValidationError, WaitTimeoutError
+from ..errors import (
+    StatusUnreachableError,
+    UnboundModelError,
+    ValidationError,
+    WaitTimeoutError,
+)
 from ._base import Id, PlatformModel, Timestamp
+from ._waiting import check_seconds, check_status, poll_until
 from .params import NotebookType
 
 __all__ = [
@@ -21,8 +26,32 @@ __all__ = [
     "NotebookActions",
     "NotebookList",
     "NotebookLogPage",
+    "NotebookStatus",
+    "NotebookStatuses",
     "normalize_notebook_list",
 ]
+
+NotebookStatus = Literal["Pending", "Running", "Stopped", "Failed"]
+"""The notebook statuses the SDK knows, spelt as the platform reports them.
+
+``Pending`` (being prepared, after a create or a start), ``Running``, ``Stopped`` (after
+a stop) and ``Failed``. The platform may report others: ``Notebook.status`` holds any
+string, ``Notebook.known_status`` is ``None`` for a status not listed here.
+"""
+
+KNOWN_NOTEBOOK_STATUSES: Final[tuple[NotebookStatus, ...]] = get_args(NotebookStatus)
+
+# A notebook in one of these stays there until someone starts it.
+_AT_REST: Final = frozenset({"Stopped", "Failed"})
+
+
+class NotebookStatuses:
+    """The known notebook statuses as constants, for completion (see ``NotebookStatus``)."""
+
+    PENDING: Final = "Pending"
+    RUNNING: Final = "Running"
+    STOPPED: Final = "Stopped"
+    FAILED: Final = "Failed"
 
 
 class Creator(PlatformModel):
@@ -97,7 +126,8 @@ class Notebook(PlatformModel):
     job_definition_id: Id
     name: str
     status: str
-    """``Pending``, ``Running``, ``Stopped``, ... as the platform reports it."""
+    """``Pending``, ``Running``, ``Stopped``, ``Failed``, ... as the platform reports it
+    (any string: see ``known_status`` to compare with the statuses the SDK knows)."""
     instance_type: str
     image: str
     description: Optional[str] = None
@@ -115,6 +145,18 @@ class Notebook(PlatformModel):
     def notebook_id(self) -> str:
         """The notebook's id (the platform calls it ``training_notebook_id``)."""
         return self.training_notebook_id
+
+    @property
+    def known_status(self) -> Optional[NotebookStatus]:
+        """``status`` if it is one the SDK knows (``NotebookStatus``), else ``None``.
+
+        Typed as the ``Literal``, so a type checker flags a misspelt comparison such as
+        ``nb.known_status == "Runing"``; ``status`` keeps whatever the platform sent.
+        """
+        for known in KNOWN_NOTEBOOK_STATUSES:
+            if self.status == known:
+                return known
+        return None
 
     def start(self, notebook_type: Optional[NotebookType] = None) -> Notebook:
         """Start this notebook (optionally switching its type); updates it in place."""
@@ -164,42 +206,99 @@ class Notebook(PlatformModel):
         return actions.logs(notebook_id, follow=follow, poll_interval=poll_interval)
 
     def wait_until(
-        self, status: str, *, timeout: float = 600, poll_interval: float = 5
+        self, status: NotebookStatus, *, timeout: float = 600, poll_interval: float = 5
     ) -> Notebook:
         """Poll until the notebook reports ``status``; raise ``WaitTimeoutError`` if not.
+
+        ``status`` is one of ``NotebookStatus`` (``NotebookStatuses.RUNNING``, ...): any
+        other string, a wrong case included, is refused at once with ``ValidationError``
+        naming the right spelling. For a status the SDK does not know, use ``wait_for``.
+
+        A notebook at rest in another status (``Stopped`` or ``Failed``: it stays so
+        until someone starts it) cannot get there: the wait then ends at once with
+        ``StatusUnreachableError`` (a ``WaitTimeoutError``), carrying that status.
 
         The object is refreshed at every poll, so it is current when this returns. The
         call ends within ``timeout`` plus a poll's bookkeeping: each poll's request is
         bounded by the time that remains, and so is each pause.
         """
-        if not isinstance(status, str) or not status.strip():
-            raise ValidationError("status", "a notebook status such as 'Running'", status)
-        for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ValidationError(name, "a number of seconds > 0", value)
-        actions, notebook_id = self._bound()
-        give_up_at = time.monotonic() + timeout
-        while self.status != status:
-            remaining = give_up_at - time.monotonic()
-            if remaining <= 0:
-                raise self._wait_timeout(status, timeout)
-            time.sleep(min(poll_interval, remaining))
-            remaining = give_up_at - time.monotonic()
-            if remaining <= 0:
-                raise self._wait_timeout(status, timeout)
-            try:
-                self._take(actions.within(remaining).get(notebook_id))
-            except APITimeoutError as error:
-                if time.monotonic() < give_up_at:
-                    raise  # the client's own limits ran out, not the wait's
-                raise self._wait_timeout(status, timeout) from error
-        return self
+        wanted = check_status(
+            "status",
+            status,
+            KNOWN_NOTEBOOK_STATUSES,
+            "for another status use wait_for(lambda nb: nb.status == ...)",
+        )
 
-    def _wait_timeout(self, status: str, timeout: float) -> WaitTimeoutError:
-        return WaitTimeoutError(
-            f"notebook {self.notebook_id} did not become {status!r} within {timeout:g}s"
-            f" (last status {self.status!r})",
-            last_status=self.status,
+        def unreachable(notebook: Notebook) -> Optional[WaitTimeoutError]:
+            if notebook.status not in _AT_REST:
+                return None
+            return StatusUnreachableError(
+                f"notebook {notebook.notebook_id} is {notebook.status!r} and stays so until"
+                f" it is started: it cannot become {wanted!r}",
+                last_status=notebook.status,
+                wanted=wanted,
+            )
+
+        return self._wait(
+            lambda notebook: notebook.status == wanted,
+            f"become {wanted!r}",
+            timeout=timeout,
+            poll_interval=poll_interval,
+            hopeless=unreachable,
+        )
+
+    def wait_for(
+        self,
+        condition: Callable[[Notebook], bool],
+        *,
+        timeout: float = 600,
+        poll_interval: float = 5,
+    ) -> Notebook:
+        """Poll until ``condition(notebook)`` is true; raise ``WaitTimeoutError`` if not.
+
+        The way to wait for what ``wait_until`` cannot name, such as a status the
+        platform added after this SDK (``nb.wait_for(lambda nb: nb.status == "Migrating")``)
+        or any of several (``lambda nb: nb.known_status in ("Stopped", "Failed")``).
+        ``condition`` is called with this notebook, refreshed, before every pause; an
+        exception it raises ends the wait. The timing is that of ``wait_until``.
+        """
+        if not callable(condition):
+            raise ValidationError("condition", "a function of the notebook", condition)
+        return self._wait(
+            condition,
+            "meet the condition",
+            timeout=timeout,
+            poll_interval=poll_interval,
+        )
+
+    def _wait(
+        self,
+        done: Callable[[Notebook], bool],
+        goal: str,
+        *,
+        timeout: float,
+        poll_interval: float,
+        hopeless: Callable[[Notebook], Optional[WaitTimeoutError]] = lambda notebook: None,
+    ) -> Notebook:
+        seconds = check_seconds("timeout", timeout)
+        interval = check_seconds("poll_interval", poll_interval)
+        actions, notebook_id = self._bound()
+
+        def timed_out(notebook: Notebook) -> WaitTimeoutError:
+            return WaitTimeoutError(
+                f"notebook {notebook.notebook_id} did not {goal} within {seconds:g}s"
+                f" (last status {notebook.status!r})",
+                last_status=notebook.status,
+            )
+
+        return poll_until(
+            self,
+            lambda deadline: self._take(actions.within(deadline.remaining()).get(notebook_id)),
+            done=done,
+            timeout=seconds,
+            poll_interval=interval,
+            timed_out=timed_out,
+            hopeless=hopeless,
         )
 
     def _take(self, other: Notebook) -> Notebook:

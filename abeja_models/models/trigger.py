@@ -2,22 +2,62 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Optional
+from collections.abc import Collection, Iterator
+from datetime import datetime
+from typing import Optional, Union
 
 from pydantic import Field, JsonValue, PrivateAttr
-from typing_extensions import Protocol
+from typing_extensions import Final, Literal, Protocol, get_args
 
 from ..errors import UnboundModelError
 from ._base import Id, PlatformModel, Timestamp
 
-__all__ = ["Trigger", "TriggerActions", "TriggerList", "TriggerRun", "TriggerRunPage"]
+__all__ = [
+    "Trigger",
+    "TriggerActions",
+    "TriggerList",
+    "TriggerRun",
+    "TriggerRunPage",
+    "TriggerRunStatus",
+    "TriggerRunStatusFilter",
+    "TriggerRunStatuses",
+]
+
+TriggerRunStatus = Literal[
+    "SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"
+]
+"""The trigger-run statuses the SDK knows, in the order a run goes through them.
+
+``SUCCEEDED`` and ``FAILED`` are final. The platform may report others:
+``TriggerRun.status`` holds any string, ``TriggerRun.known_status`` is ``None`` for a
+status not listed here.
+"""
+
+KNOWN_RUN_STATUSES: Final[tuple[TriggerRunStatus, ...]] = get_args(TriggerRunStatus)
+FINAL_RUN_STATUSES: Final[tuple[TriggerRunStatus, ...]] = ("SUCCEEDED", "FAILED")
+
+TriggerRunStatusFilter = Union[TriggerRunStatus, Collection[TriggerRunStatus]]
+"""What ``runs(status=...)`` takes: one known status, or a collection of them."""
+
+
+class TriggerRunStatuses:
+    """The known trigger-run statuses as constants, for completion (see ``TriggerRunStatus``)."""
+
+    SUBMITTED: Final = "SUBMITTED"
+    PENDING: Final = "PENDING"
+    RUNNABLE: Final = "RUNNABLE"
+    STARTING: Final = "STARTING"
+    RUNNING: Final = "RUNNING"
+    SUCCEEDED: Final = "SUCCEEDED"
+    FAILED: Final = "FAILED"
 
 
 class TriggerRun(PlatformModel):
     """One execution of a trigger's model on one piece of DataLake data.
 
-    ``status`` moves ``PENDING`` -> ``RUNNING`` -> ``SUCCEEDED`` (or ``FAILED``).
+    ``status`` moves ``SUBMITTED``, ``PENDING``, ``RUNNABLE``, ``STARTING``, ``RUNNING``
+    to ``SUCCEEDED`` or ``FAILED`` (the platform may skip steps). Compare with
+    ``known_status``, ``is_finished``, ``succeeded`` and ``failed`` rather than strings.
     """
 
     run_id: Id
@@ -33,6 +73,33 @@ class TriggerRun(PlatformModel):
     created_at: Timestamp
     modified_at: Timestamp
 
+    @property
+    def known_status(self) -> Optional[TriggerRunStatus]:
+        """``status`` if it is one the SDK knows (``TriggerRunStatus``), else ``None``.
+
+        Typed as the ``Literal``, so a type checker flags a misspelt comparison such as
+        ``run.known_status == "SUCEEDED"``; ``status`` keeps whatever the platform sent.
+        """
+        for known in KNOWN_RUN_STATUSES:
+            if self.status == known:
+                return known
+        return None
+
+    @property
+    def is_finished(self) -> bool:
+        """Whether the run has ended: ``SUCCEEDED`` or ``FAILED`` (an unknown status is not)."""
+        return self.status in FINAL_RUN_STATUSES
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether the run ended with ``SUCCEEDED``."""
+        return self.status == "SUCCEEDED"
+
+    @property
+    def failed(self) -> bool:
+        """Whether the run ended with ``FAILED``."""
+        return self.status == "FAILED"
+
 
 class TriggerActions(Protocol):
     """What a bound ``Trigger`` calls back into (``deployment.triggers`` provides it)."""
@@ -45,8 +112,27 @@ class TriggerActions(Protocol):
         """Delete a trigger."""
         ...
 
-    def runs(self, trigger_id: str, *, scan_forward: Optional[bool] = None) -> Iterator[TriggerRun]:
+    def runs(
+        self,
+        trigger_id: str,
+        *,
+        scan_forward: Optional[bool] = None,
+        limit: Optional[int] = None,
+        status: Optional[TriggerRunStatusFilter] = None,
+    ) -> Iterator[TriggerRun]:
         """Iterate over a trigger's runs, page after page."""
+        ...
+
+    def wait_for_runs(
+        self,
+        trigger_id: str,
+        *,
+        since: datetime,
+        count: Optional[int] = None,
+        timeout: float = 600,
+        poll_interval: float = 5,
+    ) -> list[TriggerRun]:
+        """Wait until the runs created since ``since`` have finished."""
         ...
 
 
@@ -81,14 +167,42 @@ class Trigger(PlatformModel):
     # says later (a refresh, an assignment), so an object never acts on another trigger.
     _bound_id: Optional[str] = PrivateAttr(default=None)
 
-    def runs(self, *, scan_forward: Optional[bool] = None) -> Iterator[TriggerRun]:
+    def runs(
+        self,
+        *,
+        scan_forward: Optional[bool] = None,
+        limit: Optional[int] = None,
+        status: Optional[TriggerRunStatusFilter] = None,
+    ) -> Iterator[TriggerRun]:
         """Iterate over this trigger's runs, fetching pages lazily as you go.
 
         Args:
             scan_forward: ``True`` for oldest first; the platform's default is newest first.
+            limit: stop after this many runs (those that pass ``status``), at least 1.
+            status: only runs with this status, or with one of these
+                (``TriggerRunStatuses.FAILED``, ``("SUCCEEDED", "FAILED")``). A status the
+                SDK does not know is refused: filter on ``run.status`` yourself for one.
         """
         actions, trigger_id = self._bound()
-        return actions.runs(trigger_id, scan_forward=scan_forward)
+        return actions.runs(trigger_id, scan_forward=scan_forward, limit=limit, status=status)
+
+    def wait_for_runs(
+        self,
+        *,
+        since: datetime,
+        count: Optional[int] = None,
+        timeout: float = 600,
+        poll_interval: float = 5,
+    ) -> list[TriggerRun]:
+        """Wait until the runs created since ``since`` have finished; return them, oldest first.
+
+        See ``Triggers.wait_for_runs``: ``count`` runs (at least one when ``None``), a
+        poll every ``poll_interval`` seconds, ``RunsWaitTimeoutError`` after ``timeout``.
+        """
+        actions, trigger_id = self._bound()
+        return actions.wait_for_runs(
+            trigger_id, since=since, count=count, timeout=timeout, poll_interval=poll_interval
+        )
 
     def refresh(self) -> Trigger:
         """Re-fetch this trigger in place and return it."""

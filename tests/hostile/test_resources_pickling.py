@@ -41,6 +41,12 @@ def _sample(cls: type[AbejaError]) -> AbejaError:
         return cls("read timed out", method="GET", url="http://x/t")
     if cls is errors.WaitTimeoutError:
         return errors.WaitTimeoutError("did not become 'Running'", last_status="Pending")
+    if cls is errors.StatusUnreachableError:
+        return errors.StatusUnreachableError("stopped", last_status="Stopped", wanted="Running")
+    if cls is errors.RunsWaitTimeoutError:
+        return errors.RunsWaitTimeoutError(
+            "not finished", {"run-1": "SUCCEEDED", "run-2": "RUNNING"}, "RUNNING"
+        )
     return cls("some message")
 
 

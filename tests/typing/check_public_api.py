@@ -10,7 +10,7 @@ a result to ``Any`` or a wrong type, or renames a method, fails the check.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Optional, Union
 
 import requests
@@ -37,12 +37,18 @@ from abeja_models import (
     LogEvent,
     Notebook,
     Notebooks,
+    NotebookStatus,
+    NotebookStatuses,
     NotebookType,
     NotFound,
     Organization,
+    RunsWaitTimeoutError,
+    StatusUnreachableError,
     TooManyRequests,
     Trigger,
     TriggerRun,
+    TriggerRunStatus,
+    TriggerRunStatuses,
     Triggers,
     Unauthorized,
     UnboundModelError,
@@ -135,6 +141,17 @@ def triggers_collection(triggers: Triggers) -> None:
     assert_type(triggers.delete("tri-3333333333333333"), None)
     assert_type(triggers.runs("tri-3333333333333333"), Iterator[TriggerRun])
     assert_type(triggers.runs("tri-3333333333333333", scan_forward=True), Iterator[TriggerRun])
+    assert_type(triggers.runs("tri-3", limit=10, status="FAILED"), Iterator[TriggerRun])
+    assert_type(
+        triggers.runs("tri-3", status=(TriggerRunStatuses.SUCCEEDED, "FAILED")),
+        Iterator[TriggerRun],
+    )
+    assert_type(triggers.runs("tri-3", status={"RUNNING", "PENDING"}), Iterator[TriggerRun])
+    assert_type(
+        triggers.wait_for_runs("tri-3", since=datetime.now(timezone.utc), count=2, timeout=60),
+        list[TriggerRun],
+    )
+    assert_type(triggers.within(5.0), Triggers)
     assert_type(triggers.bind(Trigger.model_validate_json("{}")), Trigger)
     assert_type(triggers.organization_id, str)
     assert_type(triggers.deployment_id, str)
@@ -145,6 +162,23 @@ def trigger_model(trigger: Trigger) -> None:
     assert_type(trigger.runs(scan_forward=False), Iterator[TriggerRun])
     for run in trigger.runs(scan_forward=True):
         assert_type(run, TriggerRun)
+    assert_type(trigger.runs(limit=5, status=TriggerRunStatuses.FAILED), Iterator[TriggerRun])
+    since = datetime.now(timezone.utc)
+    assert_type(trigger.wait_for_runs(since=since), list[TriggerRun])
+    for run in trigger.wait_for_runs(since=since, count=1, timeout=600, poll_interval=5):
+        assert_type(run.status, str)
+        assert_type(run.known_status, Optional[TriggerRunStatus])
+        assert_type(run.is_finished, bool)
+        assert_type(run.succeeded, bool)
+        assert_type(run.failed, bool)
+    try:
+        trigger.wait_for_runs(since=since, count=3)
+    except RunsWaitTimeoutError as error:
+        assert_type(error.last_statuses, dict[str, str])
+        assert_type(error.last_status, Optional[str])
+    status: TriggerRunStatus = TriggerRunStatuses.SUCCEEDED
+    assert_type(TriggerRunStatuses.RUNNABLE, Literal["RUNNABLE"])
+    assert_type(trigger.runs(status=status), Iterator[TriggerRun])
     assert_type(trigger.refresh(), Trigger)
     assert_type(trigger.delete(), None)
 
@@ -221,6 +255,15 @@ def notebook_model(notebook: Notebook) -> None:
         assert_type(event.timestamp, datetime)
     assert_type(notebook.wait_until("Running"), Notebook)
     assert_type(notebook.wait_until("Running", timeout=600, poll_interval=5), Notebook)
+    assert_type(notebook.wait_until(NotebookStatuses.STOPPED), Notebook)
+    assert_type(notebook.wait_for(lambda nb: nb.status == "Migrating", timeout=60), Notebook)
+    assert_type(notebook.known_status, Optional[NotebookStatus])
+    assert_type(NotebookStatuses.FAILED, Literal["Failed"])
+    try:
+        notebook.wait_until("Running")
+    except StatusUnreachableError as error:
+        assert_type(error.last_status, Optional[str])
+        assert_type(error.wanted, str)
 
     assert_type(notebook.notebook_id, str)
     assert_type(notebook.training_notebook_id, str)
