@@ -277,7 +277,7 @@ def _same_document(original: Any, written: Any) -> None:
         assert isinstance(written, dict)
         assert set(original) <= set(written)
         for key, value in original.items():
-            if key in FREE_FORM_FIELDS:
+            if key in FREE_FORM_FIELDS or key.startswith("x_"):  # free-form, or an extra
                 assert written[key] == value
             elif key in TIMESTAMP_FIELDS and isinstance(value, str):
                 assert _instant(written[key]) == _instant(value)
