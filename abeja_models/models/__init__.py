@@ -1,5 +1,6 @@
 """Pydantic models of the platform's documents and of the requests' parameters (no I/O)."""
 
+from ._base import Id, PlatformModel, Timestamp
 from .notebook import Creator, LogEvent, Notebook, NotebookList, NotebookLogPage
 from .params import (
     CreateTriggerParams,
@@ -14,6 +15,7 @@ from .trigger import Trigger, TriggerList, TriggerRun, TriggerRunPage
 __all__ = [
     "CreateTriggerParams",
     "Creator",
+    "Id",
     "Images",
     "InstanceTypes",
     "LogEvent",
@@ -22,7 +24,9 @@ __all__ = [
     "NotebookLogPage",
     "NotebookParams",
     "NotebookType",
+    "PlatformModel",
     "StartNotebookParams",
+    "Timestamp",
     "Trigger",
     "TriggerList",
     "TriggerRun",

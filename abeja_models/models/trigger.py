@@ -95,9 +95,9 @@ class Trigger(PlatformModel):
     user_env_vars: dict[str, str]
     """Environment variables readable by the runs' code (``environment`` at create)."""
     distribution: Optional[int] = None
-    """Present in the answer of *create trigger* only."""
+    """The int whose remainder picks the run queue; in the answer of *create trigger* only."""
     created_at: Optional[Timestamp] = None
-    """Absent from the answer of *create trigger*."""
+    """When the trigger was created; absent from the answer of *create trigger*."""
     modified_at: Optional[Timestamp] = None
     """When the trigger last changed; absent from the answer of *create trigger*."""
 
