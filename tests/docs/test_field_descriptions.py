@@ -54,9 +54,8 @@ def test_the_walk_finds_the_documents_pages_and_parameters() -> None:
 )
 def test_every_field_has_a_description(model: type[pydantic.BaseModel], field: str) -> None:
     description = model.model_fields[field].description
-    assert description and description.strip(), (
-        f"{model.__name__}.{field} has no description: put a docstring on the line after it"
-    )
+    assert description, f"{model.__name__}.{field}: put a docstring on the line after it"
+    assert description.strip() == description, "no blank description, no stray spaces"
     # The JSON schema (and so any generated client or form) carries it too.
     schema = model.model_json_schema()["properties"][field]
     assert schema.get("description") == description
@@ -95,4 +94,5 @@ def test_an_editor_hover_shows_the_description(line: int, attribute: str, model:
     script = jedi.Script(_HOVER_SOURCE, path=ROOT / "hover.py", project=jedi.Project(ROOT))
     hover = "\n".join(name.docstring() for name in script.help(line, column))
     description = getattr(abeja_models.models, model).model_fields[attribute].description
-    assert description and description in hover, hover
+    assert description
+    assert description in hover, hover
