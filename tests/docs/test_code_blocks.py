@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import copy
 import importlib
 import inspect
+import logging
 import re
 import signal
 from collections.abc import Iterator
@@ -348,8 +350,51 @@ def test_the_block_runs(
         world = World(emulator, tmp_path_factory.mktemp("cassettes"))
         runs[block.path] = _FileRun([b for b in BLOCKS if b.path == block.path], world)
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
-    with _time_limit(BLOCK_TIME_LIMIT, block):
+    with _time_limit(BLOCK_TIME_LIMIT, block), _process_state_restored():
         runs[block.path].run_through(block.index, _Fixtures(monkeypatch))
+
+
+@contextlib.contextmanager
+def _process_state_restored() -> Iterator[None]:
+    """Undo what the pages show a program doing to the process: logging, betamax's defaults.
+
+    A reader's program may configure logging (the errors and testing guides show how); the
+    test suite's later modules must not inherit it.
+    """
+    root = logging.getLogger()
+    handlers, root_level = list(root.handlers), root.level
+    levels = {
+        name: logger.level
+        for name, logger in logging.Logger.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+    betamax_defaults = _betamax_defaults()
+    try:
+        yield
+    finally:
+        for handler in root.handlers[:]:
+            if handler not in handlers:
+                root.removeHandler(handler)
+                handler.close()
+        root.setLevel(root_level)
+        for name, logger in logging.Logger.manager.loggerDict.items():
+            if isinstance(logger, logging.Logger):
+                logger.setLevel(levels.get(name, logging.NOTSET))
+        if betamax_defaults is not None:
+            configuration, cassette, library, options = betamax_defaults
+            configuration.CASSETTE_LIBRARY_DIR = library
+            cassette.default_cassette_options.clear()
+            cassette.default_cassette_options.update(options)
+
+
+def _betamax_defaults() -> tuple[Any, Any, str, dict[str, Any]] | None:
+    try:
+        from betamax.cassette import Cassette
+        from betamax.configure import Configuration
+    except ImportError:
+        return None
+    options = copy.deepcopy(Cassette.default_cassette_options)
+    return Configuration, Cassette, Configuration.CASSETTE_LIBRARY_DIR, options
 
 
 BLOCK_TIME_LIMIT = 10
