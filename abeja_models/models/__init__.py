@@ -1,5 +1,6 @@
 """Pydantic models of the platform's documents and of the requests' parameters (no I/O)."""
 
+from ._base import Id, PlatformModel, Timestamp
 from .notebook import (
     Creator,
     LogEvent,
@@ -30,6 +31,7 @@ from .trigger import (
 __all__ = [
     "CreateTriggerParams",
     "Creator",
+    "Id",
     "Images",
     "InstanceTypes",
     "LogEvent",
@@ -40,7 +42,9 @@ __all__ = [
     "NotebookStatus",
     "NotebookStatuses",
     "NotebookType",
+    "PlatformModel",
     "StartNotebookParams",
+    "Timestamp",
     "Trigger",
     "TriggerList",
     "TriggerRun",

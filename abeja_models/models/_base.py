@@ -49,6 +49,7 @@ class PlatformModel(BaseModel):
     # Assignments are validated too, so a naive datetime cannot slip in after parsing.
     # Only keys are worth caching while parsing JSON: values (ids, timestamps) are
     # nearly all different, and looking each up costs more than it saves.
+    # The string under each field is its description (schema, API reference, IDE hover).
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -56,6 +57,7 @@ class PlatformModel(BaseModel):
         defer_build=True,
         validate_assignment=True,
         cache_strings="keys",
+        use_attribute_docstrings=True,
     )
 
     def __eq__(self, other: object) -> bool:

@@ -58,19 +58,28 @@ class Creator(PlatformModel):
     """The platform user who created a notebook."""
 
     id: Id
+    """The user's id."""
     email: Optional[str] = None
+    """The user's e-mail address."""
     display_name: Optional[str] = None
+    """The user's display name, if they set one."""
     role: Optional[str] = None
+    """The user's role in the organization, such as ``admin``."""
     is_registered: Optional[bool] = None
+    """Whether the user has completed their registration."""
     created_at: Optional[Timestamp] = None
+    """When the user was created (an aware ``datetime``)."""
     updated_at: Optional[Timestamp] = None
+    """When the user last changed (an aware ``datetime``)."""
 
 
 class LogEvent(PlatformModel):
     """One line of a notebook's log."""
 
     message: str
+    """The log line, as the notebook wrote it."""
     timestamp: Timestamp
+    """When the line was written (an aware ``datetime``)."""
 
 
 class NotebookActions(Protocol):
@@ -123,18 +132,28 @@ class Notebook(PlatformModel):
     """
 
     training_notebook_id: Id
+    """The notebook's id; also readable as ``notebook_id``."""
     job_definition_id: Id
+    """The id of the training job definition the notebook belongs to."""
     name: str
+    """The notebook's name, given by the platform."""
     status: str
     """``Pending``, ``Running``, ``Stopped``, ``Failed``, ... as the platform reports it
     (any string: see ``known_status`` to compare with the statuses the SDK knows)."""
     instance_type: str
+    """The machine it runs on, such as ``cpu-1`` or ``gpu:b-4`` (see ``InstanceTypes``)."""
     image: str
+    """The Docker image it runs, such as ``abeja-inc/all-cpu:19.10`` (see ``Images``)."""
     description: Optional[str] = None
+    """A free-text description, or ``None``."""
     status_message: Optional[str] = None
+    """The platform's human-readable explanation of ``status``, or ``None``."""
     creator: Optional[Creator] = None
+    """The user who created the notebook."""
     created_at: Optional[Timestamp] = None
+    """When the notebook was created (an aware ``datetime``)."""
     modified_at: Optional[Timestamp] = None
+    """When the notebook last changed (an aware ``datetime``)."""
 
     _actions: Optional[NotebookActions] = PrivateAttr(default=None)
     # The id this object was bound with: every action targets it, whatever the data
@@ -330,9 +349,13 @@ class NotebookList(PlatformModel):
     """The answer of *get notebooks* (documented paged; seen as a bare list too)."""
 
     entries: list[Notebook] = Field(default_factory=list)
+    """The job definition's notebooks."""
     total: Optional[int] = None
+    """How many notebooks the job definition has (a bare-list answer's length)."""
     offset: Optional[int] = None
+    """The position of the first entry among all notebooks."""
     limit: Optional[int] = None
+    """The most entries one answer holds."""
 
     @model_validator(mode="before")
     @classmethod
@@ -349,7 +372,9 @@ class NotebookActionAnswer(PlatformModel):
     """
 
     training_notebook_id: Optional[Id] = None
+    """The id of the notebook acted on, when the answer names one."""
     job_definition_id: Optional[Id] = None
+    """The id of its job definition, when the answer names one."""
 
     @model_validator(mode="before")
     @classmethod
@@ -366,5 +391,8 @@ class NotebookLogPage(PlatformModel):
     """One page of *get notebook recent logs*."""
 
     events: list[LogEvent] = Field(default_factory=list)
+    """The log events on this page, oldest first."""
     next_forward_token: Optional[str] = None
+    """The token that asks for newer events."""
     next_backward_token: Optional[str] = None
+    """The token that asks for older events."""

@@ -141,7 +141,12 @@ class _Params(BaseModel):
     # protected_namespaces=(): a field may be named model_id; pydantic before 2.10 would
     # warn about it when the class is made (2.10 narrowed the reserved names).
     model_config = ConfigDict(
-        strict=True, extra="forbid", frozen=True, defer_build=True, protected_namespaces=()
+        strict=True,
+        extra="forbid",
+        frozen=True,
+        defer_build=True,
+        protected_namespaces=(),
+        use_attribute_docstrings=True,  # the string under each field is its description
     )
     allowed: ClassVar[dict[str, str]] = {}
 
@@ -207,15 +212,24 @@ class CreateTriggerParams(_Params):
     }
 
     version_id: str = Field(min_length=1)
+    """The id of the deployment version to run (``ver-...``)."""
     input_service_name: str = Field(min_length=1)
+    """The service to watch: ``datalake``, the only one for now."""
     input_service_id: str = Field(min_length=1)
+    """The id of the watched resource: for ``datalake``, the channel id."""
     model_id: Optional[str] = Field(default=None, min_length=1)
+    """A training model to attach; sent as ``{"models": {"alias": model_id}}``."""
     output_service_name: Optional[str] = Field(default=None, min_length=1)
+    """The service the runs write to; given together with ``output_service_id``."""
     output_service_id: Optional[str] = Field(default=None, min_length=1)
+    """The id of the output service's resource; given with ``output_service_name``."""
     retry_count: Optional[int] = Field(default=None, ge=0, le=9)
+    """How many times a failed run is retried, 0 to 9; ``None`` for the platform's default 5."""
     # The platform takes the remainder of a 64-bit number; beyond it, JSON writers differ.
     distribution: Optional[int] = Field(default=None, ge=0, le=MAX_DISTRIBUTION)
+    """An int >= 0 whose remainder picks the run queue; ``None`` for round-robin."""
     environment: Optional[dict[str, str]] = None
+    """Environment variables readable by the runs' code, ``str`` to ``str``."""
 
     @model_validator(mode="after")
     def _output_service_pairs(self) -> CreateTriggerParams:
@@ -243,8 +257,11 @@ class NotebookParams(_Params):
     }
 
     instance_type: Optional[str] = None
+    """The machine, in the grammar ``(cpu|gpu)(:[a-d])?-<positive number>``."""
     image: Optional[str] = None
+    """A Docker image reference, such as ``abeja-inc/all-cpu:19.10``."""
     notebook_type: Optional[NotebookType] = None
+    """``"notebook"`` (Jupyter Notebook) or ``"lab"`` (JupyterLab)."""
 
     @field_validator("instance_type")
     @classmethod
@@ -263,6 +280,7 @@ class StartNotebookParams(_Params):
     allowed: ClassVar[dict[str, str]] = {"notebook_type": "'notebook' or 'lab', or None"}
 
     notebook_type: Optional[NotebookType] = None
+    """Switch to ``"notebook"`` or ``"lab"`` while starting; ``None`` keeps it."""
 
 
 MAX_TOKEN_LENGTH: Final = 8192

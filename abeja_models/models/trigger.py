@@ -61,17 +61,29 @@ class TriggerRun(PlatformModel):
     """
 
     run_id: Id
+    """The run's id (``run-...``)."""
     trigger_id: Id
+    """The id of the trigger that started this run (``tri-...``)."""
     deployment_id: Id
+    """The id of the deployment whose model version this run executes."""
     status: str
+    """``PENDING``, ``RUNNING``, ``SUCCEEDED`` or ``FAILED``, as the platform reports it."""
     model_version_id: str
+    """The id of the deployment version executed (``ver-...``)."""
     input_data: dict[str, str]
+    """The file that started the run: ``{"$datalake:1": "<channel_id>/<file_id>"}``."""
     models: dict[str, str]
+    """The training models attached to the run, as ``{alias: model_id}``."""
     output_template: Optional[JsonValue] = None
+    """Where the run writes its output, as the platform sends it; ``None`` without one."""
     retry_count: int
+    """How many times a failed execution is retried (0 to 9)."""
     user_env_vars: dict[str, str]
+    """The environment variables the run's code can read (the trigger's ``environment``)."""
     created_at: Timestamp
+    """When the run was created (an aware ``datetime``)."""
     modified_at: Timestamp
+    """When the run last changed, its status for one (an aware ``datetime``)."""
 
     @property
     def known_status(self) -> Optional[TriggerRunStatus]:
@@ -145,22 +157,35 @@ class Trigger(PlatformModel):
     """
 
     trigger_id: Id
+    """The trigger's id (``tri-...``)."""
     organization_id: Id
+    """The id of the organization the trigger belongs to."""
     deployment_id: Id
+    """The id of the deployment whose model version the trigger runs."""
     model_version_id: str
+    """The id of the deployment version run on each file (``ver-...``)."""
     model_version: str
+    """The version of that deployment version, such as ``0.0.3``."""
     input_service_name: str
+    """The service watched for data: ``datalake``, the only one for now."""
     input_service_id: Id
+    """The id of the watched service's resource: for ``datalake``, the channel id."""
     output_service_name: Optional[str] = None
+    """The service the runs write to, or ``None``; set together with ``output_service_id``."""
     output_service_id: Optional[Id] = None
+    """The id of the output service's resource (a DataLake channel id), or ``None``."""
     retry_count: int
+    """How many times a failed run is retried (0 to 9; the platform's default is 5)."""
     models: dict[str, str]
+    """The training models attached to the trigger, as ``{alias: model_id}``."""
     user_env_vars: dict[str, str]
+    """Environment variables readable by the runs' code (``environment`` at create)."""
     distribution: Optional[int] = None
-    """Present in the answer of *create trigger* only."""
+    """The int whose remainder picks the run queue; in the answer of *create trigger* only."""
     created_at: Optional[Timestamp] = None
-    """Absent from the answer of *create trigger*."""
+    """When the trigger was created; absent from the answer of *create trigger*."""
     modified_at: Optional[Timestamp] = None
+    """When the trigger last changed; absent from the answer of *create trigger*."""
 
     _actions: Optional[TriggerActions] = PrivateAttr(default=None)
     # The id this object was bound with: every action targets it, whatever the data
@@ -233,10 +258,13 @@ class TriggerList(PlatformModel):
     """The answer of *get triggers*."""
 
     entries: list[Trigger] = Field(default_factory=list)
+    """The deployment's triggers."""
 
 
 class TriggerRunPage(PlatformModel):
     """One page of *get trigger runs*; ``next_page_token`` is ``None`` on the last page."""
 
     entries: list[TriggerRun] = Field(default_factory=list)
+    """The runs on this page."""
     next_page_token: Optional[str] = None
+    """The token that asks for the next page; ``None`` on the last page."""
