@@ -20,8 +20,11 @@ import responses
 
 from abeja_models import Client
 from abeja_models._http import _transport
+from abeja_models.models import _waiting
 from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.triggers import APIClient as TriggerAPIClient
+
+from .fakes import FakeClock
 
 BASE_URL = "https://api.test"
 
@@ -33,6 +36,16 @@ def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     fake_time = SimpleNamespace(monotonic=time.monotonic, sleep=slept.append)
     monkeypatch.setattr(_transport, "time", fake_time)
     return slept
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """A fake clock for the waits, so a test of a 600 s wait takes no time."""
+    fake = FakeClock()
+    monkeypatch.setattr(
+        _waiting, "time", SimpleNamespace(monotonic=fake.monotonic, sleep=fake.sleep)
+    )
+    return fake
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import pickle
 from datetime import datetime, timedelta, timezone
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -25,8 +24,9 @@ from abeja_models import (
     ValidationError,
     WaitTimeoutError,
 )
-from abeja_models.models import _waiting
 from abeja_models.resources import Triggers
+
+from .fakes import FakeClock
 
 BASE_URL = "https://api.test"
 ORG = "1234567890123"
@@ -35,30 +35,6 @@ TRIGGER_ID = "tri-3333333333333333"
 RUNS_PATH = f"/organizations/{ORG}/deployments/{DEP}/triggers/{TRIGGER_ID}/runs"
 RUNS_URL = BASE_URL + RUNS_PATH
 SINCE = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
-
-
-class FakeClock:
-    """The waits' clock: ``sleep`` moves time on and records the pause."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.pauses: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.pauses.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(
-        _waiting, "time", SimpleNamespace(monotonic=fake.monotonic, sleep=fake.sleep)
-    )
-    return fake
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ are recorded, never slept.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -29,8 +28,9 @@ from abeja_models import (
     ValidationError,
     WaitTimeoutError,
 )
-from abeja_models.models import _waiting
 from abeja_models.resources import Notebooks, Triggers
+
+from .fakes import FakeClock
 
 BASE_URL = "https://api.test"
 ORG = "1234567890123"
@@ -41,30 +41,6 @@ NOTEBOOK_PATH = f"/organizations/{ORG}/training/definitions/{JOB}/notebooks/{NOT
 TRIGGER_ID = "tri-3333333333333333"
 TRIGGER_PATH = f"/organizations/{ORG}/deployments/{DEP}/triggers/{TRIGGER_ID}"
 RUNS_URL = f"{BASE_URL}{TRIGGER_PATH}/runs"
-
-
-class FakeClock:
-    """The waits' clock: ``sleep`` moves time on and records the pause."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.pauses: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.pauses.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(
-        _waiting, "time", SimpleNamespace(monotonic=fake.monotonic, sleep=fake.sleep)
-    )
-    return fake
 
 
 @pytest.fixture
