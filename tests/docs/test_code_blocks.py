@@ -127,9 +127,23 @@ class Spec:
     """``old -> new``; ``new`` is formatted with the world's values (``{trigger_id}``)."""
 
 
+FAST_POLL = {"poll_interval=5)": "poll_interval=0.02)"}
+# The migration guide's claim: a program for the platform SDK runs with only its imports
+# changed. Its abeja-sdk column runs so.
+SDK_IMPORTS = {
+    "from abeja.triggers import": "from abeja_models.triggers import",
+    "from abeja.notebook import": "from abeja_models.notebook import",
+}
+# The ids the migration guide's "What changes" examples say are the reader's own.
+READERS_IDS = (
+    "organization_id",
+    "deployment_id",
+    "job_definition_name",
+    "trigger_id",
+    "notebook_id",
+)
 # Keyed by (file, a line of the block), so that moving a block does not detach its spec;
 # a spec that matches no block, or several, fails `test_every_spec_matches_one_block`.
-FAST_POLL = {"poll_interval=5)": "poll_interval=0.02)"}
 SPECS: dict[tuple[str, str], Spec] = {
     ("README.md", "client = Client()   # ABEJA_API_URL"): Spec(replace=FAST_POLL),
     ("docs/concepts.md", "quick = client.with_options(deadline=5)"): Spec(
@@ -185,6 +199,16 @@ SPECS: dict[tuple[str, str], Spec] = {
     ("docs/triggers.md", "for run in trigger.runs():                       # newest"): Spec(
         given=("trigger",)
     ),
+    # The reader uploads with their own DataLake client; the emulator takes the file itself.
+    ("docs/triggers.md", "runs = trigger.wait_for_runs(since=since"): Spec(
+        given=("emulator",),
+        replace={
+            "# upload one file to the channel": (
+                f'# upload one file to the channel\nemulator.upload("{CHANNEL}", b"a file")'
+            ),
+            **FAST_POLL,
+        },
+    ),
     ("docs/notebooks.md", 'nb.wait_until("Running", timeout=600, poll_interval=5)'): Spec(
         replace=FAST_POLL
     ),
@@ -192,17 +216,22 @@ SPECS: dict[tuple[str, str], Spec] = {
     ("docs/notebooks.md", 'nb.wait_until("Running", timeout=300, poll_interval=5)'): Spec(
         given=("nb",), replace=FAST_POLL
     ),
+    # The emulator's notebooks have only the four statuses this SDK knows.
+    ("docs/notebooks.md", 'nb.wait_for(lambda nb: nb.status == "Migrating"'): Spec(
+        replace={'"Migrating"': '"Running"'}
+    ),
     ("docs/notebooks.md", "print(event.timestamp.isoformat(), event.message)"): Spec(given=("nb",)),
     ("docs/notebooks.md", "for event in nb.logs(follow=True, poll_interval=1):"): Spec(
-        given=("nb",)
+        given=("nb",), replace={"poll_interval=1)": "poll_interval=0.02)"}
     ),
-    ("docs/migration.md", "from abeja.triggers import APIClient as TriggerClient"): Spec(
-        # The page's claim: a program for the platform SDK runs with only its import changed.
-        replace={
-            "from abeja.triggers import": "from abeja_models.triggers import",
-            "from abeja.notebook import": "from abeja_models.notebook import",
-        }
+    ("docs/migration.md", "from abeja.exceptions import BadRequest, HttpError"): Spec(
+        given=READERS_IDS,
+        replace={"from abeja.exceptions import": "from abeja_models.errors import", **SDK_IMPORTS},
     ),
+    ("docs/migration.md", "from abeja_models.notebook import APIClient as NotebookClient"): Spec(
+        given=READERS_IDS
+    ),
+    ("docs/migration.md", 'organization_id = "1234567890123"'): Spec(replace=SDK_IMPORTS),
     ("docs/migration.md", 'nb.wait_until("Running", timeout=600, poll_interval=5)'): Spec(
         replace=FAST_POLL
     ),
