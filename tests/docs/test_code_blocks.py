@@ -43,9 +43,7 @@ JOB = "test_job_definition"
 BLOCKS = all_blocks()
 
 # Blocks marked `<!-- not run: ... -->` in the Markdown: (file, a line of the block).
-NOT_RUN: dict[tuple[str, str], str] = {
-    ("docs/migration.md", "for event in nb.logs(follow=True):"): "follows the log forever",
-}
+NOT_RUN: dict[tuple[str, str], str] = {}
 
 
 class World:
@@ -234,6 +232,10 @@ SPECS: dict[tuple[str, str], Spec] = {
     ("docs/migration.md", 'organization_id = "1234567890123"'): Spec(replace=SDK_IMPORTS),
     ("docs/migration.md", 'nb.wait_until("Running", timeout=600, poll_interval=5)'): Spec(
         replace=FAST_POLL
+    ),
+    # Following needs a notebook that is running, so that new lines keep coming.
+    ("docs/migration.md", "enumerate(nb.logs(follow=True, poll_interval=1), start=1)"): Spec(
+        given=("nb",), replace={"poll_interval=1)": "poll_interval=0.02)"}
     ),
 }
 
