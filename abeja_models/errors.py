@@ -33,8 +33,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
-    # Only for annotations: importing pydantic would cost ``import abeja_models`` 50 ms.
     from pydantic import JsonValue
+else:
+    # Type checkers see pydantic's JsonValue; at run time the annotations only need the
+    # name, and importing pydantic here would cost every ``import abeja_models`` 50 ms.
+    JsonValue = object
 
 __all__ = [
     "APIConnectionError",
