@@ -36,7 +36,7 @@ class Deployment:
     def __init__(self, transport: Transport, organization_id: str, deployment_id: str) -> None:
         self.organization_id = id_text("organization_id", organization_id)
         self.deployment_id = id_text("deployment_id", deployment_id)
-        self.triggers = Triggers(transport, self.organization_id, self.deployment_id)
+        self.triggers: Triggers = Triggers(transport, self.organization_id, self.deployment_id)
         """The triggers of this deployment."""
 
     def __repr__(self) -> str:
@@ -51,7 +51,7 @@ class JobDefinition:
     ) -> None:
         self.organization_id = id_text("organization_id", organization_id)
         self.name = id_text("job_definition_name", job_definition_name)
-        self.notebooks = Notebooks(transport, self.organization_id, self.name)
+        self.notebooks: Notebooks = Notebooks(transport, self.organization_id, self.name)
         """The notebooks of this job definition."""
 
     def __repr__(self) -> str:
