@@ -18,6 +18,25 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 5
 DEFAULT_POOL_SIZE = 10
 DEFAULT_MAX_ANSWER_BYTES = 32 * 1024 * 1024
+
+SETTING_VARIABLES = (
+    "ABEJA_API_URL",
+    "PLATFORM_AUTH_TOKEN",
+    "ABEJA_PLATFORM_USER_ID",
+    "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN",
+    "ABEJA_PLATFORM_DATASOURCE_ID",
+    "ABEJA_PLATFORM_DATASOURCE_SECRET",
+    "ABEJA_SDK_CONNECTION_TIMEOUT",
+    "ABEJA_SDK_MAX_RETRY_COUNT",
+)
+"""Every environment variable the settings are read from, named as the platform SDK names them."""
+
+SECRET_VARIABLES = (
+    "PLATFORM_AUTH_TOKEN",
+    "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN",
+    "ABEJA_PLATFORM_DATASOURCE_SECRET",
+)
+"""The ones among them that hold a secret."""
 """The largest answer body read, after decompression: 80 times a page of 1,000 trigger runs."""
 
 ValueT = TypeVar("ValueT")

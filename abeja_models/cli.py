@@ -27,6 +27,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn, Optional, cast
 
+from ._config import SECRET_VARIABLES, SETTING_VARIABLES
 from ._version import __version__
 from .errors import AbejaError, Unauthorized, ValidationError
 
@@ -50,21 +51,6 @@ MAX_RETRIES = 2
 """Retries of a passing failure, unless ABEJA_SDK_MAX_RETRY_COUNT says."""
 ORGANIZATION_VARIABLE = "ABEJA_ORGANIZATION_ID"
 # The variables the client reads, as the platform's own SDK names them.
-_SETTING_VARIABLES = (
-    "ABEJA_API_URL",
-    "PLATFORM_AUTH_TOKEN",
-    "ABEJA_PLATFORM_USER_ID",
-    "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN",
-    "ABEJA_PLATFORM_DATASOURCE_ID",
-    "ABEJA_PLATFORM_DATASOURCE_SECRET",
-    "ABEJA_SDK_CONNECTION_TIMEOUT",
-    "ABEJA_SDK_MAX_RETRY_COUNT",
-)
-_SECRET_VARIABLES = (
-    "PLATFORM_AUTH_TOKEN",
-    "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN",
-    "ABEJA_PLATFORM_DATASOURCE_SECRET",
-)
 _CREDENTIAL_PAIRS = (
     ("ABEJA_PLATFORM_USER_ID", "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN"),
     ("ABEJA_PLATFORM_DATASOURCE_ID", "ABEJA_PLATFORM_DATASOURCE_SECRET"),
@@ -174,7 +160,7 @@ def _redact(text: str) -> str:
     The errors are built not to hold a credential; this holds even if one slips through.
     """
     text = _URL_USERINFO.sub("***@", text)
-    for name in _SECRET_VARIABLES:
+    for name in SECRET_VARIABLES:
         secret = os.environ.get(name, "")
         stripped = secret.strip()
         forms = {secret, stripped, " ".join(secret.split())}
@@ -768,7 +754,7 @@ def _client(arguments: argparse.Namespace) -> Iterator[Client]:
     except AbejaError as error:
         raise _SettingsRefused(error, []) from None
     except Exception as error:  # its message may quote a credential
-        names = [name for name in _SETTING_VARIABLES if name in os.environ]
+        names = [name for name in SETTING_VARIABLES if name in os.environ]
         if arguments.base_url:
             names.insert(0, "--base-url")
         raise _SettingsRefused(error, names) from None
