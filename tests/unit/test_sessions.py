@@ -255,3 +255,16 @@ def test_a_large_page_is_read_without_touching_the_garbage_collector(
         runs = list(trigger.runs(TID))
     assert [run.run_id for run in runs[:2]] == ["run-0000000000000000", "run-0000000000000001"]
     assert len(runs) == 500
+
+
+def test_the_low_level_clients_of_a_client_send_through_its_session(
+    session: RecordingSession,
+) -> None:
+    client = Client(base_url=BASE_URL, auth_token="tok", max_retries=0, session=session)
+    for derived in (client, client.with_options(deadline=5.0)):
+        derived.triggers_api().get_trigger(ORG, DEP, TID)
+
+    assert session.adapter.call_count == 2
+    assert all(
+        call.headers["Authorization"] == "Bearer tok" for call in session.adapter.request_history
+    )
