@@ -9,7 +9,7 @@ import pytest
 import responses
 from responses import matchers
 
-from abeja_models import Client, InvalidResponseError, Notebook, Trigger, pagination
+from abeja_models import Client, InvalidResponseError, Notebook, NotFound, Trigger, pagination
 
 BASE_URL = "https://api.test"
 ORG = "1234567890123"
@@ -151,8 +151,9 @@ def test_a_page_error_surfaces_at_the_item_that_needs_it(
 
     runs = trigger.runs()
     assert next(runs).run_id == "run-1"
-    with pytest.raises(Exception, match="404"):
+    with pytest.raises(NotFound) as caught:
         next(runs)
+    assert caught.value.status_code == 404
 
 
 # -- notebook logs ---------------------------------------------------------------------------

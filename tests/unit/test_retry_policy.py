@@ -18,10 +18,12 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from abeja_models import Client
 from abeja_models.errors import (
     APIConnectionError,
+    APIError,
     APITimeoutError,
     InternalServerError,
     NotFound,
     TooManyRequests,
+    error_class_for_status,
 )
 from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.triggers import APIClient as TriggerAPIClient
@@ -103,9 +105,11 @@ def test_client_errors_are_not_retried(
 ) -> None:
     api.get(TRIGGER_URL, status=status, json={"error": "no"})
 
-    with pytest.raises(Exception, match=str(status)):
+    with pytest.raises(APIError) as caught:
         client.organization(ORG).deployment(DEP).triggers.get(TID)
 
+    assert type(caught.value) is error_class_for_status(status)
+    assert caught.value.status_code == status
     assert len(api.calls) == 1
     assert pauses == []
 
@@ -444,6 +448,8 @@ def test_backoff_grows_exponentially_within_its_jitter(
     assert len(pauses) == 4
     for pause, ceiling in zip(pauses, ceilings):
         assert ceiling / 2 <= pause <= ceiling
+    # Jittered: four pauses all exactly at their ceilings would mean no jitter at all.
+    assert pauses != ceilings
 
 
 def test_max_retries_zero_makes_one_attempt(
