@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -128,12 +129,27 @@ def test_notebook_commands_walk_the_lifecycle(
     code, out, _ = run(capsys, "notebooks", "get", *JOB, notebook_id, "--table")
     assert out[0].split()[:3] == ["training_notebook_id", "name", "status"]
     assert out[1].split()[0] == notebook_id
+    _wait_for_log_lines(abeja_emulator, notebook_id)
     code, out, _ = run(capsys, "notebooks", "logs", *JOB, notebook_id)
     assert code == 0
+    assert out, "the running notebook has written log lines"
     for line in out:
         assert set(json.loads(line)) == {"message", "timestamp"}
     code, out, _ = run(capsys, "notebooks", "delete", *JOB, notebook_id)
     assert json.loads(out[0]) == {"training_notebook_id": notebook_id, "deleted": True}
+
+
+def _wait_for_log_lines(emulator: PlatformEmulator, notebook_id: str) -> None:
+    """Until the started notebook runs and has written a log line (at most 5 s)."""
+    give_up_at = time.monotonic() + 5
+    while time.monotonic() < give_up_at:
+        notebook = emulator.state.get_notebook(ORG, "job-1", notebook_id)
+        if notebook["status"] == "Running" and emulator.state.recent_logs(
+            ORG, "job-1", notebook_id, {}
+        )["events"]:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"notebook {notebook_id} wrote no log line within 5 s")
 
 
 @pytest.mark.parametrize(

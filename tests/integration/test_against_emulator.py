@@ -155,8 +155,12 @@ def test_low_level_clients_speak_the_seed_calls(emulator: PlatformEmulator) -> N
     assert notebooks.get_notebooks(ORG, JOB)["total"] == 1
     updated = notebooks.update_notebook(ORG, JOB, notebook_id, instance_type="cpu-2")
     assert updated["instance_type"] == "cpu-2"
-    assert isinstance(notebooks.stop_notebook(ORG, JOB, notebook_id), dict)
-    assert isinstance(notebooks.start_notebook(ORG, JOB, notebook_id, "notebook"), dict)
+    stopped = notebooks.stop_notebook(ORG, JOB, notebook_id)
+    assert (stopped["training_notebook_id"], stopped["status"]) == (notebook_id, "Stopped")
+    started = notebooks.start_notebook(ORG, JOB, notebook_id, "notebook")
+    assert started["training_notebook_id"] == notebook_id
+    assert started["status"] in ("Pending", "Running")
+    assert notebooks.get_notebook(ORG, JOB, notebook_id)["status"] in ("Pending", "Running")
     logs = notebooks.get_notebook_recent_logs(ORG, JOB, notebook_id)
     assert set(logs) >= {"events", "next_forward_token", "next_backward_token"}
     deleted = notebooks.delete_notebook(ORG, JOB, notebook_id)

@@ -446,9 +446,13 @@ def test_client_factories_share_the_resource_clients_transport(
     api: responses.RequestsMock,
     sent: Callable[[int], Any],
     trigger_doc: dict[str, Any],
+    notebook_doc: dict[str, Any],
 ) -> None:
     with Client(base_url=BASE_URL, auth_token="shared") as client:
         api.get(BASE_URL + TRIGGER_PATH, json=trigger_doc)
         assert client.triggers_api().get_trigger(ORG, DEP, TRIGGER_ID) == trigger_doc
         assert api.calls[0].request.headers["Authorization"] == "Bearer shared"
-        assert isinstance(client.notebooks_api(), NotebookAPIClient)
+        asked = {**notebook_doc, "training_notebook_id": NOTEBOOK_ID}
+        api.get(BASE_URL + NOTEBOOK_PATH, json=asked)
+        assert client.notebooks_api().get_notebook(NB_ORG, JOB, NOTEBOOK_ID) == asked
+        assert api.calls[1].request.headers["Authorization"] == "Bearer shared"
