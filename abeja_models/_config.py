@@ -18,26 +18,28 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 5
 DEFAULT_POOL_SIZE = 10
 DEFAULT_MAX_ANSWER_BYTES = 32 * 1024 * 1024
+"""The largest answer body read, after decompression: 80 times a page of 1,000 trigger runs."""
 
-SETTING_VARIABLES = (
-    "ABEJA_API_URL",
+# In the order credentials are looked for: a token, a user and their secret, a datasource
+# and its secret (the platform SDK's names).
+_CREDENTIAL_VARIABLES = (
     "PLATFORM_AUTH_TOKEN",
     "ABEJA_PLATFORM_USER_ID",
     "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN",
     "ABEJA_PLATFORM_DATASOURCE_ID",
     "ABEJA_PLATFORM_DATASOURCE_SECRET",
+)
+
+SETTING_VARIABLES = (
+    "ABEJA_API_URL",
+    *_CREDENTIAL_VARIABLES,
     "ABEJA_SDK_CONNECTION_TIMEOUT",
     "ABEJA_SDK_MAX_RETRY_COUNT",
 )
 """Every environment variable the settings are read from, named as the platform SDK names them."""
 
-SECRET_VARIABLES = (
-    "PLATFORM_AUTH_TOKEN",
-    "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN",
-    "ABEJA_PLATFORM_DATASOURCE_SECRET",
-)
-"""The ones among them that hold a secret."""
-"""The largest answer body read, after decompression: 80 times a page of 1,000 trigger runs."""
+SECRET_VARIABLES = _CREDENTIAL_VARIABLES[0::2]
+"""The ones among them that hold a secret (the token and the two secrets)."""
 
 ValueT = TypeVar("ValueT")
 
@@ -213,13 +215,6 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-_ENVIRONMENT_NAMES = (
-    "PLATFORM_AUTH_TOKEN",
-    "ABEJA_PLATFORM_USER_ID",
-    "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN",
-    "ABEJA_PLATFORM_DATASOURCE_ID",
-    "ABEJA_PLATFORM_DATASOURCE_SECRET",
-)
 _ARGUMENT_NAMES = (
     "auth_token",
     "user_id",
@@ -250,28 +245,11 @@ def credentials_from(
     """
     # Boxed first, and the plain arguments dropped: no frame of this call holds a secret
     # in a local that a rendered traceback would show.
-    given = (
-        hide(auth_token),
-        user_id,
-        hide(personal_access_token),
-        datasource_id,
-        hide(datasource_secret),
-    )
+    given = _boxed(auth_token, user_id, personal_access_token, datasource_id, datasource_secret)
     auth_token = personal_access_token = datasource_secret = None
     environ = quiet_environ(environ)
-    for source, spelt in (
-        (given, names),
-        (
-            (
-                hide(environ.get("PLATFORM_AUTH_TOKEN")),
-                environ.get("ABEJA_PLATFORM_USER_ID"),
-                hide(environ.get("ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN")),
-                environ.get("ABEJA_PLATFORM_DATASOURCE_ID"),
-                hide(environ.get("ABEJA_PLATFORM_DATASOURCE_SECRET")),
-            ),
-            _ENVIRONMENT_NAMES,
-        ),
-    ):
+    from_environment = _boxed(*(environ.get(name) for name in _CREDENTIAL_VARIABLES))
+    for source, spelt in ((given, names), (from_environment, _CREDENTIAL_VARIABLES)):
         token, user, pat, datasource, secret = (
             _nonblank(source[0]),
             source[1],
@@ -313,6 +291,17 @@ def credentials_from_dict(credential: Mapping[str, object]) -> Optional[Credenti
         environ={},
         names=tuple(f"credential[{key!r}]" for key in _ARGUMENT_NAMES),
     )
+
+
+def _boxed(
+    token: SecretArgument,
+    user: Optional[str],
+    user_secret: SecretArgument,
+    datasource: Optional[str],
+    datasource_secret: SecretArgument,
+) -> tuple[Optional[Secret], Optional[str], Optional[Secret], Optional[str], Optional[Secret]]:
+    """One source of credentials, its secrets boxed (which cannot fail)."""
+    return hide(token), user, hide(user_secret), datasource, hide(datasource_secret)
 
 
 def _nonblank(secret: Optional[Secret]) -> Optional[Secret]:

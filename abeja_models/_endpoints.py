@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Optional
 
-from ._http import ApiRequest
-from .errors import InvalidResponseError, ValidationError
+from ._http import ApiRequest, unusable_answer
+from .errors import ValidationError
 from .models.params import (
     CreateTriggerParams,
     NotebookParams,
@@ -43,12 +43,12 @@ def check_answer(
         found = document.get(key)
         if not _is_id(found, wanted):
             why = f"asked about {parameter} {wanted}, the answer holds {key} {found!r}"
-            raise InvalidResponseError(200, "invalid_response", why, url=url)
+            raise unusable_answer(why, url)
     for key in tokens:
         token = document.get(key)
         if token and not is_token(token):
             why = f"the server sent a {key} that cannot be sent back"
-            raise InvalidResponseError(200, "invalid_response", why, url=url)
+            raise unusable_answer(why, url)
 
 
 def _is_id(found: object, wanted: str) -> bool:

@@ -16,8 +16,8 @@ from ._config import (
     credentials_from_dict,
     resolve_settings,
 )
-from ._http import ApiRequest, Transport, checked_session, decode_json
-from .errors import InvalidResponseError, LocalBadRequest, ValidationError
+from ._http import ApiRequest, Transport, checked_session, decode_json, unusable_answer
+from .errors import LocalBadRequest, ValidationError
 
 MethodT = TypeVar("MethodT", bound=Callable[..., Any])
 
@@ -116,7 +116,5 @@ def _credentials(credential: object) -> Optional[Credentials]:
 
 def _as_dict(data: Any, url: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise InvalidResponseError(
-            200, "invalid_response", f"expected a JSON object, got {type(data).__name__}", url=url
-        )
+        raise unusable_answer(f"expected a JSON object, got {type(data).__name__}", url)
     return data

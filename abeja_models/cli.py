@@ -33,7 +33,7 @@ from .errors import AbejaError, Unauthorized, ValidationError
 
 if TYPE_CHECKING:
     from ._config import Timeout
-    from .models import NotebookType, TriggerRun
+    from .models import NotebookType
     from .resources import Client
     from .testing import PlatformEmulator
 
@@ -656,8 +656,10 @@ def _run_triggers(arguments: argparse.Namespace) -> int:
             triggers.delete(arguments.trigger_id)
             print_record({"trigger_id": arguments.trigger_id, "deleted": True}, table=table)
         elif action == "runs":
-            runs = triggers.runs(arguments.trigger_id, scan_forward=arguments.scan_forward)
-            print_documents(_limited(runs, arguments.limit), table=table)
+            runs = triggers.runs(
+                arguments.trigger_id, scan_forward=arguments.scan_forward, limit=arguments.limit
+            )
+            print_documents(runs, table=table)
         else:
             created = triggers.create(
                 version_id=arguments.version_id,
@@ -819,14 +821,6 @@ def _environment(pairs: list[str]) -> Optional[dict[str, str]]:
 def _notebook_type(arguments: argparse.Namespace) -> Optional[NotebookType]:
     # argparse's choices= has already limited it to the two names.
     return cast("Optional[NotebookType]", arguments.notebook_type)
-
-
-def _limited(items: Iterator[TriggerRun], limit: Optional[int]) -> Iterator[TriggerRun]:
-    # argparse has already made sure the limit is positive.
-    for count, item in enumerate(items, start=1):
-        yield item
-        if limit is not None and count >= limit:
-            return
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Callable, Optional, TypeVar
 
-from .errors import InvalidResponseError
+from ._http import unusable_answer
 from .models.notebook import LogEvent, NotebookLogPage
 from .models.params import is_token
 
@@ -49,12 +49,7 @@ def iter_pages(
             return
         _check_server_token(token, f"{what}: next_page_token", url)
         if token in seen:
-            raise InvalidResponseError(
-                200,
-                "invalid_response",
-                f"{what}: the server repeated page token {token!r}",
-                url=url,
-            )
+            raise unusable_answer(f"{what}: the server repeated page token {token!r}", url)
         seen.add(token)
 
 
@@ -166,9 +161,6 @@ def _check_server_token(token: str, what: str, url: str) -> None:
     """A token the server sent must be one this SDK can send back."""
     if not is_token(token):
         shown = token if len(token) <= 40 else f"{token[:37]}... ({len(token)} characters)"
-        raise InvalidResponseError(
-            200,
-            "invalid_response",
-            f"{what}: the server sent a token that cannot be sent back: {shown!r}",
-            url=url,
+        raise unusable_answer(
+            f"{what}: the server sent a token that cannot be sent back: {shown!r}", url
         )

@@ -8,7 +8,7 @@
 Nothing here imports ``models/``: the endpoint builders hand over ``ApiRequest`` objects.
 """
 
-from ._decode import decode_json, invalid_response, parse_model, validate_model
+from ._decode import decode_json, invalid_response, parse_model, unusable_answer, validate_model
 from ._request import ApiRequest
 from ._retry import parse_retry_after
 from ._session import checked_session
@@ -22,5 +22,6 @@ __all__ = [
     "invalid_response",
     "parse_model",
     "parse_retry_after",
+    "unusable_answer",
     "validate_model",
 ]

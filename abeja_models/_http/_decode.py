@@ -54,7 +54,14 @@ def invalid_response(content: bytes, url: str, why: str) -> InvalidResponseError
     """The error for a 2xx answer whose body is not what the API documents."""
     text = content.decode("utf-8", errors="replace")
     shown = _snippet(text) or "(empty body)"
-    return InvalidResponseError(200, "invalid_response", f"{why}: {shown}", url=url, body=text)
+    return unusable_answer(f"{why}: {shown}", url, body=text)
+
+
+def unusable_answer(
+    why: str, url: str, *, status: int = 200, body: str = ""
+) -> InvalidResponseError:
+    """The error for an answer the SDK cannot use: the server's fault, never the caller's."""
+    return InvalidResponseError(status, "invalid_response", why, url=url, body=body)
 
 
 def error_for_answer(

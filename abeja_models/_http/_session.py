@@ -69,14 +69,9 @@ class Connection:
         # Threads beyond the pool's size wait here, where the wait can be bounded.
         self._slots = threading.BoundedSemaphore(settings.pool_size) if self.owned else None
 
-    @property
-    def session(self) -> requests.Session:
-        """The session to send through (in a forked child, a fresh one made there)."""
-        if self._pid != os.getpid() and self.owned:
-            self._after_fork()
-        return self._session
-
-    def _after_fork(self) -> None:
+    def _renew_after_fork(self) -> None:
+        if not self.owned or self._pid == os.getpid():
+            return
         # The parent's session is dropped, not closed: closing would shut connections
         # (and TLS sessions) the parent still uses. Its semaphore may have been held by
         # a thread that does not exist here.
@@ -93,20 +88,20 @@ class Connection:
         return self._merged(url, None if verify is True else verify)
 
     @contextmanager
-    def slot(self, wait: Optional[float], method: str, url: str) -> Iterator[None]:
-        """Hold one of the pool's connections for a call, waiting at most ``wait`` seconds."""
-        if self._pid != os.getpid() and self.owned:
-            self._after_fork()
+    def slot(self, wait: Optional[float], method: str, url: str) -> Iterator[requests.Session]:
+        """Hold one of the pool's connections for a call, waiting at most ``wait`` seconds;
+        gives the session to send it through."""
+        self._renew_after_fork()
         slots = self._slots
         if slots is None:
-            yield
+            yield self._session
             return
         if not slots.acquire(timeout=None if wait is None else max(wait, 0.0)):
             raise APITimeoutError(
                 "the deadline ran out waiting for a free connection", method=method, url=url
             )
         try:
-            yield
+            yield self._session
         finally:
             slots.release()
 

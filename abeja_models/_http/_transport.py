@@ -20,14 +20,17 @@ import requests
 import urllib3.exceptions
 
 from .._config import Settings
-from ..errors import APIConnectionError, APITimeoutError, InvalidResponseError, NotFound
+from ..errors import APIConnectionError, APITimeoutError, NotFound
 from . import _retry
 from ._body import UnreadableAnswer, current_watchdog, read_callers, read_owned
-from ._decode import ModelT, error_for_answer, parse_model
+from ._decode import ModelT, error_for_answer, parse_model, unusable_answer
 from ._request import ApiRequest
 from ._session import Connection, CredentialAuth, default_headers
 
 logger = logging.getLogger("abeja_models")
+
+# What requests, urllib3 and the socket underneath raise for an attempt that went wrong.
+_ATTEMPT_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, OSError)
 
 
 class _Answer(NamedTuple):
@@ -149,11 +152,11 @@ class Transport:
     ) -> _Answer:
         connection = self._connection
         timeout = self._attempt_timeout(method, url, give_up_at)
-        prepared = self._prepare(method, url, body)
         wait = None if give_up_at is None else give_up_at - time.monotonic()
-        with connection.slot(wait, method, url):
+        with connection.slot(wait, method, url) as session:
+            prepared = self._prepare(session, method, url, body)
             try:
-                response = connection.session.send(
+                response = session.send(
                     prepared,
                     timeout=timeout,
                     allow_redirects=False,
@@ -165,15 +168,13 @@ class Transport:
                     if response.raw is not None:
                         response.close()
             except UnreadableAnswer as exc:
-                raise InvalidResponseError(
-                    response.status_code, "invalid_response", str(exc), url=url
-                ) from None
+                raise unusable_answer(str(exc), url, status=response.status_code) from None
             except requests.exceptions.SSLError as exc:
                 # A certificate problem does not heal by retrying; report it at once.
                 raise APIConnectionError(
                     f"TLS failed: {exc.__class__.__name__}", method=method, url=url
                 ) from exc
-            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+            except _ATTEMPT_ERRORS as exc:
                 raise _no_answer(exc, method, url) from exc
         return _Answer(response.status_code, response.headers, content)
 
@@ -188,7 +189,7 @@ class Transport:
         guard = watchdog.watch(response, give_up_at)
         try:
             content = read(response, limit)
-        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+        except _ATTEMPT_ERRORS as exc:
             shut_down = guard is not None and watchdog.release(guard)
             if shut_down or time.monotonic() >= give_up_at:
                 raise self._deadline_error(method, url) from exc
@@ -208,15 +209,16 @@ class Transport:
             url=url,
         )
 
-    def _prepare(self, method: str, url: str, body: Optional[bytes]) -> requests.PreparedRequest:
-        headers = self._headers
-        if body is not None:
-            headers = {**headers, "Content-Type": "application/json"}
-        connection = self._connection
-        if not connection.owned:
+    def _prepare(
+        self, session: requests.Session, method: str, url: str, body: Optional[bytes]
+    ) -> requests.PreparedRequest:
+        if not self._connection.owned:
             # A caller's session may add headers, hooks and cookies of its own.
+            headers = self._headers
+            if body is not None:
+                headers = {**headers, "Content-Type": "application/json"}
             request = requests.Request(method, url, headers=headers, data=body, auth=self._auth)
-            return connection.session.prepare_request(request)
+            return session.prepare_request(request)
         # A session made here adds nothing, and every URL is already canonical (a checked
         # base URL, percent-encoded segments, an encoded query): copy a request prepared
         # once and point it elsewhere, as requests itself does when it follows a redirect.

@@ -15,9 +15,25 @@ from typing import Callable, Optional, TypeVar
 
 from ..errors import APITimeoutError, ValidationError, WaitTimeoutError
 
-__all__ = ["Deadline", "DeadlinePassed", "check_seconds", "check_status", "poll_until"]
+__all__ = [
+    "Deadline",
+    "DeadlinePassed",
+    "check_seconds",
+    "check_status",
+    "known_status",
+    "poll_until",
+]
 
 StateT = TypeVar("StateT")
+StatusT = TypeVar("StatusT", bound=str)
+
+
+def known_status(status: str, known: Sequence[StatusT]) -> Optional[StatusT]:
+    """``status`` as the known status it equals (typed as its ``Literal``), else ``None``."""
+    for each in known:
+        if status == each:
+            return each
+    return None
 
 
 def check_status(parameter: str, value: object, known: Sequence[str], escape: str) -> str:

@@ -15,7 +15,7 @@ from ..errors import (
     WaitTimeoutError,
 )
 from ._base import Id, PlatformModel, Timestamp
-from ._waiting import check_seconds, check_status, poll_until
+from ._waiting import check_seconds, check_status, known_status, poll_until
 from .params import NotebookType
 
 __all__ = [
@@ -172,10 +172,7 @@ class Notebook(PlatformModel):
         Typed as the ``Literal``, so a type checker flags a misspelt comparison such as
         ``nb.known_status == "Runing"``; ``status`` keeps whatever the platform sent.
         """
-        for known in KNOWN_NOTEBOOK_STATUSES:
-            if self.status == known:
-                return known
-        return None
+        return known_status(self.status, KNOWN_NOTEBOOK_STATUSES)
 
     def start(self, notebook_type: Optional[NotebookType] = None) -> Notebook:
         """Start this notebook (optionally switching its type); updates it in place."""

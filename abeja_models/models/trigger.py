@@ -11,6 +11,7 @@ from typing_extensions import Final, Literal, Protocol, get_args
 
 from ..errors import UnboundModelError
 from ._base import Id, PlatformModel, Timestamp
+from ._waiting import known_status
 
 __all__ = [
     "Trigger",
@@ -92,10 +93,7 @@ class TriggerRun(PlatformModel):
         Typed as the ``Literal``, so a type checker flags a misspelt comparison such as
         ``run.known_status == "SUCEEDED"``; ``status`` keeps whatever the platform sent.
         """
-        for known in KNOWN_RUN_STATUSES:
-            if self.status == known:
-                return known
-        return None
+        return known_status(self.status, KNOWN_RUN_STATUSES)
 
     @property
     def is_finished(self) -> bool:

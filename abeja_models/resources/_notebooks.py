@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from typing import Optional
 
 from .. import _endpoints as endpoints
-from .._http import ApiRequest, Transport, parse_model
+from .._http import ApiRequest, Transport, parse_model, unusable_answer
 from ..errors import InvalidResponseError, ValidationError
+from ..models._waiting import check_seconds
 from ..models.notebook import (
     LogEvent,
     Notebook,
@@ -150,12 +151,7 @@ class Notebooks:
         """
         if not isinstance(follow, bool):
             raise ValidationError("follow", "True or False", follow)
-        if (
-            isinstance(poll_interval, bool)
-            or not isinstance(poll_interval, (int, float))
-            or (poll_interval <= 0)
-        ):
-            raise ValidationError("poll_interval", "a number of seconds > 0", poll_interval)
+        interval = check_seconds("poll_interval", poll_interval)
         first = endpoints.notebook_recent_logs(
             self.organization_id, self.job_definition_name, notebook_id
         )
@@ -169,7 +165,7 @@ class Notebooks:
             return self._transport.model(request, NotebookLogPage)
 
         url = self._transport.settings.base_url + first.path
-        return iter_log_events(fetch, follow=follow, poll_interval=float(poll_interval), url=url)
+        return iter_log_events(fetch, follow=follow, poll_interval=interval, url=url)
 
     def bind(self, notebook: Notebook) -> Notebook:
         """Attach a notebook (for example one parsed from JSON) to this collection's client.
@@ -224,7 +220,7 @@ class Notebooks:
 
     def _invalid(self, request: ApiRequest, why: str) -> InvalidResponseError:
         url = self._transport.settings.base_url + request.path
-        return InvalidResponseError(200, "invalid_response", why, url=url)
+        return unusable_answer(why, url)
 
     def _notebook_after(self, request: ApiRequest, notebook_id: str) -> Notebook:
         # start/stop/update answer with the notebook, or with the placeholder id 0 (as

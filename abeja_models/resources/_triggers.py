@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Callable, Optional
 
 from .. import _endpoints as endpoints
-from .._http import ApiRequest, Transport
+from .._http import ApiRequest, Transport, unusable_answer
 from ..errors import InvalidResponseError, RunsWaitTimeoutError, ValidationError
 from ..models._waiting import Deadline, check_seconds, check_status, poll_until
 from ..models.params import CreateTriggerParams, id_text
@@ -266,7 +266,7 @@ class Triggers:
         # An answer about another trigger than the one asked for is the server's fault,
         # never the caller's: nothing from it is bound or returned.
         url = self._transport.settings.base_url + request.path
-        return InvalidResponseError(200, "invalid_response", why, url=url)
+        return unusable_answer(why, url)
 
     def _holds(self, trigger: Trigger) -> bool:
         return (trigger.organization_id, trigger.deployment_id) == (

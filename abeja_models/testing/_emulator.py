@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, unquote
 
 from typing_extensions import Literal, Self
 
+from .._config import is_loopback
 from ._faults import Drop, Fault, FaultSet, Malformed, RecordedRequest
 from ._state import ApiProblem, JsonObject, PlatformState, bad_request
 
@@ -268,7 +269,7 @@ class PlatformEmulator:
         if self._server is None:
             return False
         host = str(self._server.server_address[0])
-        return not _is_loopback(host)
+        return not is_loopback(host)
 
     @property
     def accepts_any_credential(self) -> bool:
@@ -454,13 +455,6 @@ def _is_unspecified(host: str) -> bool:
         return host == "" or ipaddress.ip_address(host).is_unspecified
     except ValueError:
         return False
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 def _json_body(body: bytes) -> object:
