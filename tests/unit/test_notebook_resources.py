@@ -369,9 +369,10 @@ def test_logs_of_a_bound_notebook(
 def test_logs_arguments_are_checked_before_sending(
     api: responses.RequestsMock, bound_notebook: Notebook
 ) -> None:
-    with pytest.raises(ValidationError) as caught:
-        bound_notebook.logs(poll_interval=0)
-    assert caught.value.parameter == "poll_interval"
+    for interval in (0, float("nan")):  # NaN would reach time.sleep and fail there
+        with pytest.raises(ValidationError) as caught:
+            bound_notebook.logs(poll_interval=interval)
+        assert caught.value.parameter == "poll_interval"
     with pytest.raises(ValidationError) as caught:
         bound_notebook.logs(follow="yes")  # type: ignore[arg-type]
     assert caught.value.parameter == "follow"
