@@ -1,54 +1,139 @@
-"""One builder per endpoint: validated arguments in, the request to send out, no I/O.
+"""Every endpoint once: its method, path, parameters and what it answers; no I/O.
 
-The resource layer and the seed-compatible clients both call these, so paths, query
-parameters and bodies are written once.
+The table below is the one declaration of each operation's arguments: the names in the
+path, the query parameters and the fields of the body's parameter model. The low-level
+clients, the resource layer and the command line build their requests from it, and
+``tests/unit/test_signatures.py`` checks each of their signatures against it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Optional
+from dataclasses import dataclass, field
+from string import Formatter
+from typing import Callable, Optional
 
-from ._http import ApiRequest, unusable_answer
+from ._http import Answer, ApiRequest, unusable_answer
 from .errors import ValidationError
+from .models._base import PlatformModel
+from .models.notebook import Notebook, NotebookList, NotebookLogPage
 from .models.params import (
     CreateTriggerParams,
     NotebookParams,
+    Params,
     StartNotebookParams,
+    StopNotebookParams,
     id_text,
     is_token,
     optional_bool,
     optional_token,
     path_segment,
 )
+from .models.trigger import Trigger, TriggerList, TriggerRunPage
+
+__all__ = ["About", "Endpoint"]
+
+QueryRule = Callable[[str, object], Optional[str]]
+"""Checks one query argument (parameter name, value); its text, or ``None`` to leave it out."""
 
 
-def check_answer(
-    document: Mapping[str, object],
-    url: str,
-    *,
-    about: Optional[tuple[str, str, object]] = None,
-    tokens: tuple[str, ...] = (),
-) -> None:
-    """Refuse an answer about another resource than asked, or with tokens that cannot go back.
+def _flag(parameter: str, value: object) -> Optional[str]:
+    checked = optional_bool(parameter, value)
+    # Spelt as the platform's own SDK sends it (requests writes a bool as True/False).
+    return None if checked is None else str(checked)
 
-    ``about`` is ``(key, parameter, asked)``: the document's ``key`` must hold the id
-    asked for (compared as text, ints as decimal). Each key in ``tokens``, when set,
-    must be a token this SDK can send back. Either failure is the server's:
-    ``InvalidResponseError``, never the caller's ``ValidationError``.
-    """
-    if about is not None:
-        key, parameter, asked = about
-        wanted = id_text(parameter, asked)
-        found = document.get(key)
-        if not _is_id(found, wanted):
-            why = f"asked about {parameter} {wanted}, the answer holds {key} {found!r}"
-            raise unusable_answer(why, url)
-    for key in tokens:
-        token = document.get(key)
-        if token and not is_token(token):
-            why = f"the server sent a {key} that cannot be sent back"
-            raise unusable_answer(why, url)
+
+@dataclass(frozen=True)
+class About:
+    """The id in an answer that must be the one asked for in the path."""
+
+    key: str
+    """The answer's field holding the id (``trigger_id``, ``training_notebook_id``)."""
+    parameter: str
+    """The path parameter it must equal (``trigger_id``, ``notebook_id``)."""
+    may_name_none: bool = False
+    """Whether the answer may name no resource at all: a bare message, or the reference
+    documents' placeholder id ``0`` (start, stop, update)."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One operation of the platform's API, as both layers call it."""
+
+    name: str
+    """The reference documents' name, which is the low-level client's method."""
+    method: str
+    """The HTTP method."""
+    path: str
+    """The path template; each ``{name}`` is an argument, checked and percent-encoded."""
+    result: type[PlatformModel]
+    """What a successful answer is read as by the resource layer."""
+    params: Optional[type[Params]] = None
+    """The body's parameter model, whose fields are the body's arguments."""
+    query: tuple[tuple[str, QueryRule], ...] = ()
+    """The query's arguments, each with its rule."""
+    about: Optional[About] = None
+    """The id the answer must hold, for an operation on one resource."""
+    tokens: tuple[str, ...] = ()
+    """The answer's fields holding paging tokens, which must be sendable back."""
+    bare_list: bool = False
+    """Whether the platform may answer with a bare JSON list instead of an object."""
+    path_parameters: tuple[str, ...] = field(init=False)
+    """The arguments named in ``path``, in order."""
+
+    def __post_init__(self) -> None:
+        names = tuple(name for _, name, _, _ in Formatter().parse(self.path) if name)
+        object.__setattr__(self, "path_parameters", names)
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """Every argument of the operation: the path's, the query's, then the body's."""
+        body = tuple(self.params.model_fields) if self.params is not None else ()
+        return self.path_parameters + tuple(name for name, _ in self.query) + body
+
+    def request(self, arguments: Mapping[str, object]) -> ApiRequest:
+        """The request for ``arguments`` (by name), each checked; ``ValidationError`` if not.
+
+        Path arguments must be present; a query or body argument left out is not sent.
+        The body is checked first, then the path, then the query.
+        """
+        body = None
+        if self.params is not None:
+            fields = self.params.model_fields
+            body = self.params.build(**{n: arguments[n] for n in fields if n in arguments}).body()
+        segments = {name: path_segment(name, arguments[name]) for name in self.path_parameters}
+        query: dict[str, str] = {}
+        for name, rule in self.query:
+            text = rule(name, arguments.get(name))
+            if text is not None:
+                query[name] = text
+        return ApiRequest(self.method, self.path.format_map(segments), query or None, body)
+
+    def names_none(self, document: Mapping[str, object]) -> bool:
+        """Whether an answer that may name no resource (``About.may_name_none``) names none."""
+        if self.about is None or not self.about.may_name_none:
+            return False
+        return document.get(self.about.key) in (None, 0, "0")
+
+    def check_answer(
+        self, document: Mapping[str, object], arguments: Mapping[str, object], answer: Answer
+    ) -> None:
+        """Refuse an answer about another resource than asked, or with tokens that cannot go back.
+
+        The id is compared as text (ints as decimal). Either failure is the server's:
+        ``InvalidResponseError``, never the caller's ``ValidationError``.
+        """
+        about = self.about
+        if about is not None and not self.names_none(document):
+            wanted = id_text(about.parameter, arguments[about.parameter])
+            found = document.get(about.key)
+            if not _is_id(found, wanted):
+                why = f"asked about {about.parameter} {wanted}, the answer holds {found!r}"
+                raise unusable_answer(f"{why} in {about.key}", answer)
+        for key in self.tokens:
+            token = document.get(key)
+            if token and not is_token(token):
+                raise unusable_answer(f"the server sent a {key} that cannot be sent back", answer)
 
 
 def _is_id(found: object, wanted: str) -> bool:
@@ -58,148 +143,72 @@ def _is_id(found: object, wanted: str) -> bool:
         return False
 
 
-def _triggers(organization_id: object, deployment_id: object) -> str:
-    return (
-        f"/organizations/{path_segment('organization_id', organization_id)}"
-        f"/deployments/{path_segment('deployment_id', deployment_id)}/triggers"
-    )
+_TRIGGERS = "/organizations/{organization_id}/deployments/{deployment_id}/triggers"
+_TRIGGER = _TRIGGERS + "/{trigger_id}"
+_NOTEBOOKS = "/organizations/{organization_id}/training/definitions/{job_definition_name}/notebooks"
+_NOTEBOOK = _NOTEBOOKS + "/{notebook_id}"
+_ABOUT_TRIGGER = About("trigger_id", "trigger_id")
+_ABOUT_NOTEBOOK = About("training_notebook_id", "notebook_id")
+_ACTED_ON_NOTEBOOK = About("training_notebook_id", "notebook_id", may_name_none=True)
 
+CREATE_TRIGGER = Endpoint("create_trigger", "POST", _TRIGGERS, Trigger, CreateTriggerParams)
+GET_TRIGGERS = Endpoint("get_triggers", "GET", _TRIGGERS, TriggerList)
+GET_TRIGGER = Endpoint("get_trigger", "GET", _TRIGGER, Trigger, about=_ABOUT_TRIGGER)
+DELETE_TRIGGER = Endpoint("delete_trigger", "DELETE", _TRIGGER, Trigger)
+GET_TRIGGER_RUNS = Endpoint(
+    "get_trigger_runs",
+    "GET",
+    _TRIGGER + "/runs",
+    TriggerRunPage,
+    query=(("next_page_token", optional_token), ("scan_forward", _flag)),
+    tokens=("next_page_token",),
+)
 
-def _trigger(organization_id: object, deployment_id: object, trigger_id: object) -> str:
-    trigger = path_segment("trigger_id", trigger_id)
-    return f"{_triggers(organization_id, deployment_id)}/{trigger}"
+CREATE_NOTEBOOK = Endpoint("create_notebook", "POST", _NOTEBOOKS, Notebook, NotebookParams)
+GET_NOTEBOOKS = Endpoint("get_notebooks", "GET", _NOTEBOOKS, NotebookList, bare_list=True)
+GET_NOTEBOOK = Endpoint("get_notebook", "GET", _NOTEBOOK, Notebook, about=_ABOUT_NOTEBOOK)
+UPDATE_NOTEBOOK = Endpoint(
+    "update_notebook", "PUT", _NOTEBOOK, Notebook, NotebookParams, about=_ACTED_ON_NOTEBOOK
+)
+DELETE_NOTEBOOK = Endpoint("delete_notebook", "DELETE", _NOTEBOOK, Notebook)
+START_NOTEBOOK = Endpoint(
+    "start_notebook",
+    "POST",
+    _NOTEBOOK + "/start",
+    Notebook,
+    StartNotebookParams,
+    about=_ACTED_ON_NOTEBOOK,
+)
+STOP_NOTEBOOK = Endpoint(
+    "stop_notebook",
+    "POST",
+    _NOTEBOOK + "/stop",
+    Notebook,
+    StopNotebookParams,
+    about=_ACTED_ON_NOTEBOOK,
+)
+GET_NOTEBOOK_RECENT_LOGS = Endpoint(
+    "get_notebook_recent_logs",
+    "GET",
+    _NOTEBOOK + "/recentlogs",
+    NotebookLogPage,
+    query=(("next_forward_token", optional_token), ("next_backward_token", optional_token)),
+    tokens=("next_forward_token", "next_backward_token"),
+)
 
-
-def _notebooks(organization_id: object, job_definition_name: object) -> str:
-    return (
-        f"/organizations/{path_segment('organization_id', organization_id)}"
-        f"/training/definitions/{path_segment('job_definition_name', job_definition_name)}"
-        "/notebooks"
-    )
-
-
-def _notebook(organization_id: object, job_definition_name: object, notebook_id: object) -> str:
-    notebook = path_segment("notebook_id", notebook_id)
-    return f"{_notebooks(organization_id, job_definition_name)}/{notebook}"
-
-
-def create_trigger(
-    organization_id: object, deployment_id: object, params: CreateTriggerParams
-) -> ApiRequest:
-    """POST .../deployments/{deployment_id}/triggers"""
-    return ApiRequest("POST", _triggers(organization_id, deployment_id), None, params.body())
-
-
-def list_triggers(organization_id: object, deployment_id: object) -> ApiRequest:
-    """GET .../deployments/{deployment_id}/triggers"""
-    return ApiRequest("GET", _triggers(organization_id, deployment_id), None, None)
-
-
-def get_trigger(organization_id: object, deployment_id: object, trigger_id: object) -> ApiRequest:
-    """GET .../triggers/{trigger_id}"""
-    return ApiRequest("GET", _trigger(organization_id, deployment_id, trigger_id), None, None)
-
-
-def delete_trigger(
-    organization_id: object, deployment_id: object, trigger_id: object
-) -> ApiRequest:
-    """DELETE .../triggers/{trigger_id}"""
-    return ApiRequest("DELETE", _trigger(organization_id, deployment_id, trigger_id), None, None)
-
-
-def list_trigger_runs(
-    organization_id: object,
-    deployment_id: object,
-    trigger_id: object,
-    next_page_token: object = None,
-    scan_forward: object = None,
-) -> ApiRequest:
-    """GET .../triggers/{trigger_id}/runs, one page."""
-    path = _trigger(organization_id, deployment_id, trigger_id) + "/runs"
-    query: dict[str, str] = {}
-    forward = optional_bool("scan_forward", scan_forward)
-    if forward is not None:
-        # Spelt as the platform's own SDK sends it (requests writes a bool as True/False).
-        query["scan_forward"] = str(forward)
-    token = optional_token("next_page_token", next_page_token)
-    if token is not None:
-        query["next_page_token"] = token
-    return ApiRequest("GET", path, query or None, None)
-
-
-def create_notebook(
-    organization_id: object, job_definition_name: object, params: NotebookParams
-) -> ApiRequest:
-    """POST .../definitions/{job_definition_name}/notebooks"""
-    path = _notebooks(organization_id, job_definition_name)
-    return ApiRequest("POST", path, None, params.body())
-
-
-def list_notebooks(organization_id: object, job_definition_name: object) -> ApiRequest:
-    """GET .../definitions/{job_definition_name}/notebooks"""
-    return ApiRequest("GET", _notebooks(organization_id, job_definition_name), None, None)
-
-
-def get_notebook(
-    organization_id: object, job_definition_name: object, notebook_id: object
-) -> ApiRequest:
-    """GET .../notebooks/{notebook_id}"""
-    path = _notebook(organization_id, job_definition_name, notebook_id)
-    return ApiRequest("GET", path, None, None)
-
-
-def update_notebook(
-    organization_id: object,
-    job_definition_name: object,
-    notebook_id: object,
-    params: NotebookParams,
-) -> ApiRequest:
-    """PUT .../notebooks/{notebook_id}"""
-    path = _notebook(organization_id, job_definition_name, notebook_id)
-    return ApiRequest("PUT", path, None, params.body())
-
-
-def delete_notebook(
-    organization_id: object, job_definition_name: object, notebook_id: object
-) -> ApiRequest:
-    """DELETE .../notebooks/{notebook_id}"""
-    path = _notebook(organization_id, job_definition_name, notebook_id)
-    return ApiRequest("DELETE", path, None, None)
-
-
-def start_notebook(
-    organization_id: object,
-    job_definition_name: object,
-    notebook_id: object,
-    params: StartNotebookParams,
-) -> ApiRequest:
-    """POST .../notebooks/{notebook_id}/start"""
-    path = _notebook(organization_id, job_definition_name, notebook_id) + "/start"
-    return ApiRequest("POST", path, None, params.body())
-
-
-def stop_notebook(
-    organization_id: object, job_definition_name: object, notebook_id: object
-) -> ApiRequest:
-    """POST .../notebooks/{notebook_id}/stop"""
-    path = _notebook(organization_id, job_definition_name, notebook_id) + "/stop"
-    return ApiRequest("POST", path, None, {})
-
-
-def notebook_recent_logs(
-    organization_id: object,
-    job_definition_name: object,
-    notebook_id: object,
-    next_forward_token: object = None,
-    next_backward_token: object = None,
-) -> ApiRequest:
-    """GET .../notebooks/{notebook_id}/recentlogs, one page."""
-    path = _notebook(organization_id, job_definition_name, notebook_id) + "/recentlogs"
-    query: dict[str, str] = {}
-    forward = optional_token("next_forward_token", next_forward_token)
-    if forward is not None:
-        query["next_forward_token"] = forward
-    backward = optional_token("next_backward_token", next_backward_token)
-    if backward is not None:
-        query["next_backward_token"] = backward
-    return ApiRequest("GET", path, query or None, None)
+ENDPOINTS: tuple[Endpoint, ...] = (
+    CREATE_TRIGGER,
+    GET_TRIGGERS,
+    GET_TRIGGER,
+    DELETE_TRIGGER,
+    GET_TRIGGER_RUNS,
+    CREATE_NOTEBOOK,
+    GET_NOTEBOOKS,
+    GET_NOTEBOOK,
+    UPDATE_NOTEBOOK,
+    DELETE_NOTEBOOK,
+    START_NOTEBOOK,
+    STOP_NOTEBOOK,
+    GET_NOTEBOOK_RECENT_LOGS,
+)
+"""The whole API, in the reference documents' order."""

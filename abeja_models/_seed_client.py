@@ -16,7 +16,8 @@ from ._config import (
     credentials_from_dict,
     resolve_settings,
 )
-from ._http import ApiRequest, Transport, checked_session, decode_json, unusable_answer
+from ._endpoints import Endpoint
+from ._http import Answer, Transport, checked_session, decode_json, unusable_answer
 from .errors import LocalBadRequest, ValidationError
 
 MethodT = TypeVar("MethodT", bound=Callable[..., Any])
@@ -88,20 +89,21 @@ class SeedClient:
         settings = transport.settings
         return f"<{type(self).__name__} {settings.base_url} credentials={settings.credentials!r}>"
 
-    def _call(self, request: ApiRequest) -> dict[str, Any]:
-        """Send ``request``; its answer, which must be a JSON object."""
-        url, content = self._transport.send(request)
-        return _as_dict(decode_json(content, url), url)
+    def _call(self, endpoint: Endpoint, arguments: Mapping[str, object]) -> Any:
+        """Call ``endpoint`` with ``arguments`` (by name); its answer as the platform sent it.
 
-    def _call_for_object_or_list(self, request: ApiRequest) -> Any:
-        """Send ``request``; its answer as sent: a JSON object, or a list of objects."""
-        url, content = self._transport.send(request)
-        data = decode_json(content, url)
-        if isinstance(data, list):
+        That is a JSON object, or for an endpoint answering so a list of them, refused
+        (``InvalidResponseError``) when it is about another resource than asked.
+        """
+        answer = self._transport.send(endpoint.request(arguments))
+        data = decode_json(answer)
+        if endpoint.bare_list and isinstance(data, list):
             for entry in data:
-                _as_dict(entry, url)
+                _as_dict(entry, answer)
             return data
-        return _as_dict(data, url)
+        document = _as_dict(data, answer)
+        endpoint.check_answer(document, arguments, answer)
+        return document
 
 
 def _credentials(credential: object) -> Optional[Credentials]:
@@ -114,7 +116,7 @@ def _credentials(credential: object) -> Optional[Credentials]:
     return credentials_from_dict(credential)
 
 
-def _as_dict(data: Any, url: str) -> dict[str, Any]:
+def _as_dict(data: Any, answer: Answer) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise unusable_answer(f"expected a JSON object, got {type(data).__name__}", url)
+        raise unusable_answer(f"expected a JSON object, got {type(data).__name__}", answer)
     return data

@@ -19,8 +19,8 @@ AbejaError
     └── InvalidResponseError   a 2xx answer whose body is not the JSON documented
 ```
 
-No exception message contains a credential: URLs never carry one, and request
-headers are never copied into an exception.
+No exception message contains a credential: URLs never carry one, and the request's
+headers are never copied into an exception (an ``APIError`` keeps the answer's headers).
 
 Code written for the platform SDK (``abeja.exceptions``) keeps its names: ``Error`` and
 ``HttpError`` are aliases of ``AbejaError`` and ``APIError``, and the status classes are
@@ -30,6 +30,7 @@ spelt as there, so ``from abeja.exceptions import HttpError, NotFound`` becomes
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
@@ -184,7 +185,9 @@ class APIError(AbejaError):
         status_code: the HTTP status.
         error: the platform's short error code (``"bad_request"``), or the status' reason.
         error_description: the platform's explanation, as sent.
+        method: the HTTP method of the failed call (``""`` when nothing was sent).
         url: the URL of the failed call (it never carries credentials).
+        headers: the answer's headers (``Retry-After``, a request id), as sent.
         error_detail: the platform's ``error_detail`` as sent (``{"source_data":
             ["unknown field"]}``), or ``None`` when the answer had none.
         body: the response body as text, cut to 2,000 characters.
@@ -200,6 +203,8 @@ class APIError(AbejaError):
         error_description: str,
         *,
         url: str,
+        method: str = "",
+        headers: Optional[Mapping[str, str]] = None,
         body: str = "",
         after_lost_answer: bool = False,
         error_detail: JsonValue = None,
@@ -208,7 +213,9 @@ class APIError(AbejaError):
         self.error = error
         self.error_description = error_description
         self.error_detail = error_detail
+        self.method = method
         self.url = url
+        self.headers: dict[str, str] = dict(headers or {})
         self.body = body[:2000]
         self.after_lost_answer = after_lost_answer
         message = f"{status_code} {error}: {error_description} ({url})"

@@ -2,8 +2,8 @@
 
 Nothing is fetched until the first item is asked for, one page is held at a time, and a
 server that hands back a token it already gave ends with an error instead of looping.
-A token from the server that could not be sent back (too long, not text) is the
-server's fault: ``InvalidResponseError``, never the caller's ``ValidationError``.
+(Whether each token can be sent back at all is checked as each page comes, by its
+endpoint: see ``_endpoints.Endpoint.check_answer``.)
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Callable, Optional, TypeVar
 
-from ._http import unusable_answer
+from ._http import Answer, unusable_answer
 from .models.notebook import LogEvent, NotebookLogPage
-from .models.params import is_token
 
 __all__ = ["iter_log_events", "iter_pages", "select"]
 
@@ -24,20 +23,19 @@ ItemT = TypeVar("ItemT")
 
 
 def iter_pages(
-    fetch_page: Callable[[Optional[str]], tuple[Sequence[ItemT], Optional[str]]],
+    fetch_page: Callable[[Optional[str]], tuple[Sequence[ItemT], Optional[str], Answer]],
     *,
     what: str,
-    url: str = "",
 ) -> Iterator[ItemT]:
     """Yield the items of every page, following ``next_page_token`` until it is empty.
 
-    ``fetch_page(token)`` returns the page's items and the next token (``None`` at the end).
-    ``url`` names the collection in errors.
+    ``fetch_page(token)`` returns the page's items, the next token (``None`` at the end)
+    and the answer they came in, which an error about the page carries.
     """
     token: Optional[str] = None
     seen: set[str] = set()
     while True:
-        items, token = fetch_page(token)
+        items, token, answer = fetch_page(token)
         # Each item is handed over and forgotten, so the ones the caller has done with
         # are freed at once instead of ageing, a page at a time, into the garbage
         # collector's older generations (which would then be scanned again and again).
@@ -47,9 +45,8 @@ def iter_pages(
             yield pending.pop()
         if not token:
             return
-        _check_server_token(token, f"{what}: next_page_token", url)
         if token in seen:
-            raise unusable_answer(f"{what}: the server repeated page token {token!r}", url)
+            raise unusable_answer(f"{what}: the server repeated page token {token!r}", answer)
         seen.add(token)
 
 
@@ -81,7 +78,6 @@ def iter_log_events(
     *,
     follow: bool,
     poll_interval: float,
-    url: str = "",
 ) -> Iterator[LogEvent]:
     """Yield the recent log events, then newer ones by ``next_forward_token``.
 
@@ -92,14 +88,14 @@ def iter_log_events(
     """
     seen = _SeenEvents()
     page = fetch_page(None)
-    token = _forward_token(page, url)
+    token = page.next_forward_token or None
     fresh = seen.fresh(page.events)
     yield from fresh
     if not token or (not fresh and not follow):
         return
     while True:
         page = fetch_page(token)
-        next_token = _forward_token(page, url)
+        next_token = page.next_forward_token or None
         fresh = seen.fresh(page.events)
         yield from fresh
         advanced = next_token is not None and next_token != token
@@ -147,20 +143,3 @@ class _SeenEvents:
             self._yielded_at_newest = Counter()
         if event.timestamp == self._newest:
             self._yielded_at_newest[event.message] += 1
-
-
-def _forward_token(page: NotebookLogPage, url: str) -> Optional[str]:
-    token = page.next_forward_token
-    if not token:
-        return None
-    _check_server_token(token, "recent logs: next_forward_token", url)
-    return token
-
-
-def _check_server_token(token: str, what: str, url: str) -> None:
-    """A token the server sent must be one this SDK can send back."""
-    if not is_token(token):
-        shown = token if len(token) <= 40 else f"{token[:37]}... ({len(token)} characters)"
-        raise unusable_answer(
-            f"{what}: the server sent a token that cannot be sent back: {shown!r}", url
-        )

@@ -1,15 +1,18 @@
-"""Answers into JSON, models or errors; the transport's only knowledge of pydantic."""
+"""Answers into JSON, models or errors: every error about an answer is built here.
+
+The transport's only knowledge of pydantic.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any, Optional, TypeVar
 
 import pydantic
 
 from ..errors import APIError, InvalidResponseError, Unauthorized, error_class_for_status
+from ._request import Answer
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 
@@ -20,62 +23,64 @@ _NO_CREDENTIALS_HINT = (
 )
 
 
-def decode_json(content: bytes, url: str) -> Any:
+def decode_json(answer: Answer) -> Any:
     """Decode a successful answer's body, or raise ``InvalidResponseError``."""
     try:
-        return json.loads(content)
+        return json.loads(answer.content)
     except ValueError:
-        raise invalid_response(content, url, "the body is not JSON") from None
+        raise invalid_response(answer, "the body is not JSON") from None
     except RecursionError:
-        raise invalid_response(content, url, _TOO_DEEP) from None
+        raise invalid_response(answer, _TOO_DEEP) from None
 
 
-def parse_model(model_type: type[ModelT], content: bytes, url: str) -> ModelT:
+def parse_model(model_type: type[ModelT], answer: Answer) -> ModelT:
     """Validate a successful answer's body as ``model_type``, or raise InvalidResponseError."""
     try:
-        return model_type.model_validate_json(content)
+        return model_type.model_validate_json(answer.content)
     except pydantic.ValidationError as exc:
-        raise invalid_response(content, url, _first_problem(exc)) from None
+        raise invalid_response(answer, _first_problem(exc)) from None
     except RecursionError:
-        raise invalid_response(content, url, _TOO_DEEP) from None
+        raise invalid_response(answer, _TOO_DEEP) from None
 
 
-def validate_model(model_type: type[ModelT], data: Any, url: str) -> ModelT:
-    """Validate already decoded JSON as ``model_type``, or raise InvalidResponseError."""
+def validate_model(model_type: type[ModelT], data: Any, answer: Answer) -> ModelT:
+    """Validate a part of an answer, already decoded, as ``model_type``; or InvalidResponseError."""
     try:
         return model_type.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise invalid_response(_shown(data), url, _first_problem(exc)) from None
+        raise invalid_response(answer, _first_problem(exc), shown=_shown(data)) from None
     except RecursionError:
-        raise invalid_response(_shown(data), url, _TOO_DEEP) from None
+        raise invalid_response(answer, _TOO_DEEP, shown=_shown(data)) from None
 
 
-def invalid_response(content: bytes, url: str, why: str) -> InvalidResponseError:
-    """The error for a 2xx answer whose body is not what the API documents."""
-    text = content.decode("utf-8", errors="replace")
-    shown = _snippet(text) or "(empty body)"
-    return unusable_answer(f"{why}: {shown}", url, body=text)
-
-
-def unusable_answer(
-    why: str, url: str, *, status: int = 200, body: str = ""
+def invalid_response(
+    answer: Answer, why: str, *, shown: Optional[bytes] = None
 ) -> InvalidResponseError:
+    """The error for a 2xx answer whose body (or its part ``shown``) is not as documented."""
+    text = (answer.content if shown is None else shown).decode("utf-8", errors="replace")
+    return unusable_answer(f"{why}: {_snippet(text) or '(empty body)'}", answer)
+
+
+def unusable_answer(why: str, answer: Answer) -> InvalidResponseError:
     """The error for an answer the SDK cannot use: the server's fault, never the caller's."""
-    return InvalidResponseError(status, "invalid_response", why, url=url, body=body)
+    return InvalidResponseError(
+        answer.status,
+        "invalid_response",
+        why,
+        method=answer.method,
+        url=answer.url,
+        headers=answer.headers,
+        body=answer.content.decode("utf-8", errors="replace"),
+    )
 
 
 def error_for_answer(
-    status: int,
-    headers: Mapping[str, str],
-    content: bytes,
-    url: str,
-    *,
-    has_credentials: bool,
-    after_lost_answer: bool,
+    answer: Answer, *, has_credentials: bool, after_lost_answer: bool
 ) -> APIError:
     """The typed error for a non-2xx answer, carrying the platform's own explanation."""
+    status = answer.status
     error_class = error_class_for_status(status)
-    text = content.decode("utf-8", errors="replace")
+    text = answer.content.decode("utf-8", errors="replace")
     reason = _reason(status)
     error, description = reason, _snippet(text) or reason
     detail = None
@@ -88,7 +93,7 @@ def error_for_answer(
         description = str(payload.get("error_description") or payload.get("message") or description)
         detail = payload.get("error_detail")
     if 300 <= status < 400:
-        location = headers.get("Location", "?")
+        location = answer.headers.get("Location", "?")
         description = f"redirect to {location} not followed; point base_url at it instead"
     if error_class is Unauthorized and not has_credentials:
         description += _NO_CREDENTIALS_HINT
@@ -96,7 +101,9 @@ def error_for_answer(
         status,
         error,
         description,
-        url=url,
+        method=answer.method,
+        url=answer.url,
+        headers=answer.headers,
         body=text,
         after_lost_answer=after_lost_answer,
         error_detail=detail,

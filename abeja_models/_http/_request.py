@@ -1,7 +1,8 @@
-"""``ApiRequest``: what one call sends, built by the endpoint builders, sent by the transport."""
+"""What one call sends (``ApiRequest``) and what came back for it (``Answer``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -16,3 +17,16 @@ class ApiRequest:
     path: str
     query: Optional[dict[str, str]]
     body: Optional[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer and the call it answers: everything an error about it must carry."""
+
+    __slots__ = ("content", "headers", "method", "status", "url")
+
+    method: str
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    content: bytes

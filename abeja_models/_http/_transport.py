@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Mapping
-from typing import NamedTuple, NoReturn, Optional
+from typing import NoReturn, Optional
 from urllib.parse import urlencode
 
 import requests
@@ -24,21 +23,13 @@ from ..errors import APIConnectionError, APITimeoutError, NotFound
 from . import _retry
 from ._body import UnreadableAnswer, current_watchdog, read_callers, read_owned
 from ._decode import ModelT, error_for_answer, parse_model, unusable_answer
-from ._request import ApiRequest
+from ._request import Answer, ApiRequest
 from ._session import Connection, CredentialAuth, default_headers
 
 logger = logging.getLogger("abeja_models")
 
 # What requests, urllib3 and the socket underneath raise for an attempt that went wrong.
 _ATTEMPT_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, OSError)
-
-
-class _Answer(NamedTuple):
-    """What came back from one attempt: status, headers and the whole body."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
 
 
 class _NoAnswer(Exception):
@@ -82,8 +73,7 @@ class Transport:
 
     def model(self, request: ApiRequest, model_type: type[ModelT]) -> ModelT:
         """Send the request and validate its body as ``model_type`` in one pass."""
-        url, content = self.send(request)
-        return parse_model(model_type, content, url)
+        return parse_model(model_type, self.send(request))
 
     def delete(self, request: ApiRequest) -> None:
         """Send a DELETE; done when the resource is gone, whichever attempt removed it.
@@ -98,8 +88,8 @@ class Transport:
                 raise
             logger.info("DELETE %s: already done by an earlier attempt", request.path)
 
-    def send(self, request: ApiRequest) -> tuple[str, bytes]:
-        """Send with retries; return ``(url, body)`` of a 2xx answer or raise a typed error."""
+    def send(self, request: ApiRequest) -> Answer:
+        """Send with retries; return a 2xx answer or raise a typed error."""
         settings = self.settings
         method = request.method
         url = settings.base_url + request.path
@@ -124,12 +114,12 @@ class Transport:
             else:
                 if 200 <= answer.status < 300:
                     self._log_done(request, answer.status, started, attempt)
-                    return url, answer.body
+                    return answer
                 retry_after = _retry.parse_retry_after(answer.headers.get("Retry-After"))
                 outcome = _retry.Outcome.answer(answer.status, retry_after)
                 if not _retry.should_retry(method, outcome, attempt, settings.max_retries):
                     self._log_done(request, answer.status, started, attempt)
-                    self._raise_for_answer(answer, url, answer_lost)
+                    self._raise_for_answer(answer, answer_lost)
                 why = f"status {answer.status}"
             answer_lost = answer_lost or _retry.may_have_acted(outcome)
             pause = _retry.retry_pause(
@@ -149,7 +139,7 @@ class Transport:
 
     def _attempt(
         self, method: str, url: str, body: Optional[bytes], give_up_at: Optional[float]
-    ) -> _Answer:
+    ) -> Answer:
         connection = self._connection
         timeout = self._attempt_timeout(method, url, give_up_at)
         wait = None if give_up_at is None else give_up_at - time.monotonic()
@@ -168,7 +158,8 @@ class Transport:
                     if response.raw is not None:
                         response.close()
             except UnreadableAnswer as exc:
-                raise unusable_answer(str(exc), url, status=response.status_code) from None
+                unread = Answer(method, url, response.status_code, response.headers, b"")
+                raise unusable_answer(str(exc), unread) from None
             except requests.exceptions.SSLError as exc:
                 # A certificate problem does not heal by retrying; report it at once.
                 raise APIConnectionError(
@@ -176,7 +167,7 @@ class Transport:
                 ) from exc
             except _ATTEMPT_ERRORS as exc:
                 raise _no_answer(exc, method, url) from exc
-        return _Answer(response.status_code, response.headers, content)
+        return Answer(method, url, response.status_code, response.headers, content)
 
     def _body(
         self, response: requests.Response, give_up_at: Optional[float], method: str, url: str
@@ -245,12 +236,9 @@ class Transport:
             )
         return min(connect, remaining), min(read, remaining)
 
-    def _raise_for_answer(self, answer: _Answer, url: str, after_lost_answer: bool) -> NoReturn:
+    def _raise_for_answer(self, answer: Answer, after_lost_answer: bool) -> NoReturn:
         raise error_for_answer(
-            answer.status,
-            answer.headers,
-            answer.body,
-            url,
+            answer,
             has_credentials=self.settings.credentials is not None,
             after_lost_answer=after_lost_answer,
         )

@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from pydantic import Field, PrivateAttr, model_validator
-from typing_extensions import Final, Literal, Protocol, get_args
+from typing_extensions import Final, Literal, get_args
 
-from ..errors import (
-    StatusUnreachableError,
-    UnboundModelError,
-    ValidationError,
-    WaitTimeoutError,
-)
+from ..errors import UnboundModelError
 from ._base import Id, PlatformModel, Timestamp
-from ._waiting import check_seconds, check_status, known_status, poll_until
+from ._status import known_status
 from .params import NotebookType
+
+if TYPE_CHECKING:
+    from ..resources._notebooks import Notebooks
+else:
+    # The collection a bound notebook calls back into, named in annotations only: models
+    # import nothing of resources/ at run time, and get_type_hints still resolves it.
+    Notebooks = object
 
 __all__ = [
     "Creator",
     "LogEvent",
     "Notebook",
     "NotebookActionAnswer",
-    "NotebookActions",
     "NotebookList",
     "NotebookLogPage",
     "NotebookStatus",
@@ -40,6 +41,7 @@ string, ``Notebook.known_status`` is ``None`` for a status not listed here.
 """
 
 KNOWN_NOTEBOOK_STATUSES: Final[tuple[NotebookStatus, ...]] = get_args(NotebookStatus)
+"""Every status of ``NotebookStatus``, in order."""
 
 # A notebook in one of these stays there until someone starts it.
 _AT_REST: Final = frozenset({"Stopped", "Failed"})
@@ -82,47 +84,6 @@ class LogEvent(PlatformModel):
     """When the line was written (an aware ``datetime``)."""
 
 
-class NotebookActions(Protocol):
-    """What a bound ``Notebook`` calls back into (``job.notebooks`` provides it)."""
-
-    def get(self, notebook_id: str) -> Notebook:
-        """Fetch a notebook."""
-        ...
-
-    def update(
-        self,
-        notebook_id: str,
-        *,
-        instance_type: Optional[str] = None,
-        image: Optional[str] = None,
-        notebook_type: Optional[NotebookType] = None,
-    ) -> Notebook:
-        """Change a notebook's instance type, image or type."""
-        ...
-
-    def delete(self, notebook_id: str) -> None:
-        """Delete a notebook."""
-        ...
-
-    def start(self, notebook_id: str, *, notebook_type: Optional[NotebookType] = None) -> Notebook:
-        """Start a notebook."""
-        ...
-
-    def stop(self, notebook_id: str) -> Notebook:
-        """Stop a notebook."""
-        ...
-
-    def logs(
-        self, notebook_id: str, *, follow: bool = False, poll_interval: float = 2.0
-    ) -> Iterator[LogEvent]:
-        """Iterate over a notebook's recent log events, then newer ones."""
-        ...
-
-    def within(self, seconds: float) -> NotebookActions:
-        """The same actions, each call bounded to end within ``seconds``."""
-        ...
-
-
 class Notebook(PlatformModel):
     """A Jupyter Notebook or JupyterLab server on the platform's training infrastructure.
 
@@ -155,7 +116,7 @@ class Notebook(PlatformModel):
     modified_at: Optional[Timestamp] = None
     """When the notebook last changed (an aware ``datetime``)."""
 
-    _actions: Optional[NotebookActions] = PrivateAttr(default=None)
+    _actions: Optional[Notebooks] = PrivateAttr(default=None)
     # The id this object was bound with: every action targets it, whatever the data
     # says later (a refresh, an answer, an assignment), so it never acts on another notebook.
     _bound_id: Optional[str] = PrivateAttr(default=None)
@@ -174,15 +135,20 @@ class Notebook(PlatformModel):
         """
         return known_status(self.status, KNOWN_NOTEBOOK_STATUSES)
 
+    @property
+    def is_at_rest(self) -> bool:
+        """Whether the notebook stays as it is until someone starts it (``Stopped``, ``Failed``)."""
+        return self.status in _AT_REST
+
     def start(self, notebook_type: Optional[NotebookType] = None) -> Notebook:
         """Start this notebook (optionally switching its type); updates it in place."""
-        actions, notebook_id = self._bound()
-        return self._take(actions.start(notebook_id, notebook_type=notebook_type))
+        notebooks, notebook_id = self._bound()
+        return self._take(notebooks.start(notebook_id, notebook_type=notebook_type))
 
     def stop(self) -> Notebook:
         """Stop this notebook; updates it in place."""
-        actions, notebook_id = self._bound()
-        return self._take(actions.stop(notebook_id))
+        notebooks, notebook_id = self._bound()
+        return self._take(notebooks.stop(notebook_id))
 
     def update(
         self,
@@ -192,24 +158,21 @@ class Notebook(PlatformModel):
         notebook_type: Optional[NotebookType] = None,
     ) -> Notebook:
         """Change the instance type, image or notebook type; updates this object in place."""
-        actions, notebook_id = self._bound()
-        updated = actions.update(
-            notebook_id,
-            instance_type=instance_type,
-            image=image,
-            notebook_type=notebook_type,
+        notebooks, notebook_id = self._bound()
+        updated = notebooks.update(
+            notebook_id, instance_type=instance_type, image=image, notebook_type=notebook_type
         )
         return self._take(updated)
 
     def refresh(self) -> Notebook:
         """Re-fetch this notebook in place and return it."""
-        actions, notebook_id = self._bound()
-        return self._take(actions.get(notebook_id))
+        notebooks, notebook_id = self._bound()
+        return self._take(notebooks.get(notebook_id))
 
     def delete(self) -> None:
         """Delete this notebook on the platform."""
-        actions, notebook_id = self._bound()
-        actions.delete(notebook_id)
+        notebooks, notebook_id = self._bound()
+        notebooks.delete(notebook_id)
 
     def logs(self, *, follow: bool = False, poll_interval: float = 2.0) -> Iterator[LogEvent]:
         """Iterate over the recent log events, then the newer ones.
@@ -218,8 +181,8 @@ class Notebook(PlatformModel):
         it, it keeps polling, waiting ``poll_interval`` seconds after every poll that
         brought nothing new, until you stop iterating. No event is yielded twice.
         """
-        actions, notebook_id = self._bound()
-        return actions.logs(notebook_id, follow=follow, poll_interval=poll_interval)
+        notebooks, notebook_id = self._bound()
+        return notebooks.logs(notebook_id, follow=follow, poll_interval=poll_interval)
 
     def wait_until(
         self, status: NotebookStatus, *, timeout: float = 600, poll_interval: float = 5
@@ -238,30 +201,8 @@ class Notebook(PlatformModel):
         call ends within ``timeout`` plus a poll's bookkeeping: each poll's request is
         bounded by the time that remains, and so is each pause.
         """
-        wanted = check_status(
-            "status",
-            status,
-            KNOWN_NOTEBOOK_STATUSES,
-            "for another status use wait_for(lambda nb: nb.status == ...)",
-        )
-
-        def unreachable(notebook: Notebook) -> Optional[WaitTimeoutError]:
-            if notebook.status not in _AT_REST:
-                return None
-            return StatusUnreachableError(
-                f"notebook {notebook.notebook_id} is {notebook.status!r} and stays so until"
-                f" it is started: it cannot become {wanted!r}",
-                last_status=notebook.status,
-                wanted=wanted,
-            )
-
-        return self._wait(
-            lambda notebook: notebook.status == wanted,
-            f"become {wanted!r}",
-            timeout=timeout,
-            poll_interval=poll_interval,
-            hopeless=unreachable,
-        )
+        notebooks, _ = self._bound()
+        return notebooks._wait_until(self, status, timeout=timeout, poll_interval=poll_interval)
 
     def wait_for(
         self,
@@ -278,54 +219,18 @@ class Notebook(PlatformModel):
         ``condition`` is called with this notebook, refreshed, before every pause; an
         exception it raises ends the wait. The timing is that of ``wait_until``.
         """
-        if not callable(condition):
-            raise ValidationError("condition", "a function of the notebook", condition)
-        return self._wait(
-            condition,
-            "meet the condition",
-            timeout=timeout,
-            poll_interval=poll_interval,
-        )
-
-    def _wait(
-        self,
-        done: Callable[[Notebook], bool],
-        goal: str,
-        *,
-        timeout: float,
-        poll_interval: float,
-        hopeless: Callable[[Notebook], Optional[WaitTimeoutError]] = lambda notebook: None,
-    ) -> Notebook:
-        seconds = check_seconds("timeout", timeout)
-        interval = check_seconds("poll_interval", poll_interval)
-        actions, notebook_id = self._bound()
-
-        def timed_out(notebook: Notebook) -> WaitTimeoutError:
-            return WaitTimeoutError(
-                f"notebook {notebook.notebook_id} did not {goal} within {seconds:g}s"
-                f" (last status {notebook.status!r})",
-                last_status=notebook.status,
-            )
-
-        return poll_until(
-            self,
-            lambda deadline: self._take(actions.within(deadline.remaining()).get(notebook_id)),
-            done=done,
-            timeout=seconds,
-            poll_interval=interval,
-            timed_out=timed_out,
-            hopeless=hopeless,
-        )
+        notebooks, _ = self._bound()
+        return notebooks._wait_for(self, condition, timeout=timeout, poll_interval=poll_interval)
 
     def _take(self, other: Notebook) -> Notebook:
         self._replace_with(other)
         return self
 
-    def _bind_to(self, actions: NotebookActions) -> None:
-        self._actions = actions
+    def _bind_to(self, notebooks: Notebooks) -> None:
+        self._actions = notebooks
         self._bound_id = self.training_notebook_id
 
-    def _bound(self) -> tuple[NotebookActions, str]:
+    def _bound(self) -> tuple[Notebooks, str]:
         if self._actions is None or self._bound_id is None:
             raise UnboundModelError(
                 f"this Notebook ({self.training_notebook_id}) was built from plain data and has"
@@ -377,11 +282,6 @@ class NotebookActionAnswer(PlatformModel):
     @classmethod
     def _names_no_notebook_unless_an_object(cls, data: Any) -> Any:
         return data if isinstance(data, dict) else {}
-
-    @property
-    def names_a_notebook(self) -> bool:
-        """Whether the answer holds a notebook's real id (not missing, not the placeholder 0)."""
-        return self.training_notebook_id not in (None, "0")
 
 
 class NotebookLogPage(PlatformModel):

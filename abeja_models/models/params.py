@@ -24,7 +24,10 @@ __all__ = [
     "InstanceTypes",
     "NotebookParams",
     "NotebookType",
+    "Params",
     "StartNotebookParams",
+    "StopNotebookParams",
+    "check_seconds",
     "id_text",
     "is_token",
     "path_segment",
@@ -135,7 +138,7 @@ def check_image(value: str, parameter: str = "image") -> str:
     return value
 
 
-class _Params(BaseModel):
+class Params(BaseModel):
     """Strict parameter model: no coercion ("3" is not 3, True is not 1), no unknown keys."""
 
     # protected_namespaces=(): a field may be named model_id; pydantic before 2.10 would
@@ -196,7 +199,7 @@ MAX_DISTRIBUTION: Final = 2**63 - 1
 """The largest ``distribution`` accepted: a signed 64-bit int."""
 
 
-class CreateTriggerParams(_Params):
+class CreateTriggerParams(Params):
     """The body of *create trigger*: what runs, on which data, and how."""
 
     allowed: ClassVar[dict[str, str]] = {
@@ -247,7 +250,7 @@ class CreateTriggerParams(_Params):
         return body
 
 
-class NotebookParams(_Params):
+class NotebookParams(Params):
     """The body of *create notebook* and *update notebook*: every field optional."""
 
     allowed: ClassVar[dict[str, str]] = {
@@ -274,13 +277,24 @@ class NotebookParams(_Params):
         return None if value is None else check_image(value)
 
 
-class StartNotebookParams(_Params):
+class StartNotebookParams(Params):
     """The body of *start notebook*."""
 
     allowed: ClassVar[dict[str, str]] = {"notebook_type": "'notebook' or 'lab', or None"}
 
     notebook_type: Optional[NotebookType] = None
     """Switch to ``"notebook"`` or ``"lab"`` while starting; ``None`` keeps it."""
+
+
+class StopNotebookParams(Params):
+    """The body of *stop notebook*: an empty object, as the platform's own SDK sends."""
+
+
+def check_seconds(parameter: str, value: object) -> float:
+    """A number of seconds > 0 (not a bool), as a float; else ``ValidationError``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValidationError(parameter, "a number of seconds > 0", value)
+    return float(value)
 
 
 MAX_TOKEN_LENGTH: Final = 8192

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from datetime import datetime
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from pydantic import Field, JsonValue, PrivateAttr
-from typing_extensions import Final, Literal, Protocol, get_args
+from typing_extensions import Final, Literal, get_args
 
 from ..errors import UnboundModelError
 from ._base import Id, PlatformModel, Timestamp
-from ._waiting import known_status
+from ._status import known_status
+
+if TYPE_CHECKING:
+    from ..resources._triggers import Triggers
+else:
+    # The collection a bound trigger calls back into, named in annotations only: models
+    # import nothing of resources/ at run time, and get_type_hints still resolves it.
+    Triggers = object
 
 __all__ = [
     "Trigger",
-    "TriggerActions",
     "TriggerList",
     "TriggerRun",
     "TriggerRunPage",
@@ -111,41 +117,6 @@ class TriggerRun(PlatformModel):
         return self.status == "FAILED"
 
 
-class TriggerActions(Protocol):
-    """What a bound ``Trigger`` calls back into (``deployment.triggers`` provides it)."""
-
-    def get(self, trigger_id: str) -> Trigger:
-        """Fetch a trigger."""
-        ...
-
-    def delete(self, trigger_id: str) -> None:
-        """Delete a trigger."""
-        ...
-
-    def runs(
-        self,
-        trigger_id: str,
-        *,
-        scan_forward: Optional[bool] = None,
-        limit: Optional[int] = None,
-        status: Optional[TriggerRunStatusFilter] = None,
-    ) -> Iterator[TriggerRun]:
-        """Iterate over a trigger's runs, page after page."""
-        ...
-
-    def wait_for_runs(
-        self,
-        trigger_id: str,
-        *,
-        since: datetime,
-        count: Optional[int] = None,
-        timeout: float = 600,
-        poll_interval: float = 5,
-    ) -> list[TriggerRun]:
-        """Wait until the runs created since ``since`` have finished."""
-        ...
-
-
 class Trigger(PlatformModel):
     """Runs a deployed model version whenever data lands in a DataLake channel.
 
@@ -185,7 +156,7 @@ class Trigger(PlatformModel):
     modified_at: Optional[Timestamp] = None
     """When the trigger last changed; absent from the answer of *create trigger*."""
 
-    _actions: Optional[TriggerActions] = PrivateAttr(default=None)
+    _actions: Optional[Triggers] = PrivateAttr(default=None)
     # The id this object was bound with: every action targets it, whatever the data
     # says later (a refresh, an assignment), so an object never acts on another trigger.
     _bound_id: Optional[str] = PrivateAttr(default=None)
@@ -206,8 +177,8 @@ class Trigger(PlatformModel):
                 (``TriggerRunStatuses.FAILED``, ``("SUCCEEDED", "FAILED")``). A status the
                 SDK does not know is refused: filter on ``run.status`` yourself for one.
         """
-        actions, trigger_id = self._bound()
-        return actions.runs(trigger_id, scan_forward=scan_forward, limit=limit, status=status)
+        triggers, trigger_id = self._bound()
+        return triggers.runs(trigger_id, scan_forward=scan_forward, limit=limit, status=status)
 
     def wait_for_runs(
         self,
@@ -222,27 +193,27 @@ class Trigger(PlatformModel):
         See ``Triggers.wait_for_runs``: ``count`` runs (at least one when ``None``), a
         poll every ``poll_interval`` seconds, ``RunsWaitTimeoutError`` after ``timeout``.
         """
-        actions, trigger_id = self._bound()
-        return actions.wait_for_runs(
+        triggers, trigger_id = self._bound()
+        return triggers.wait_for_runs(
             trigger_id, since=since, count=count, timeout=timeout, poll_interval=poll_interval
         )
 
     def refresh(self) -> Trigger:
         """Re-fetch this trigger in place and return it."""
-        actions, trigger_id = self._bound()
-        self._replace_with(actions.get(trigger_id))
+        triggers, trigger_id = self._bound()
+        self._replace_with(triggers.get(trigger_id))
         return self
 
     def delete(self) -> None:
         """Delete this trigger on the platform."""
-        actions, trigger_id = self._bound()
-        actions.delete(trigger_id)
+        triggers, trigger_id = self._bound()
+        triggers.delete(trigger_id)
 
-    def _bind_to(self, actions: TriggerActions) -> None:
-        self._actions = actions
+    def _bind_to(self, triggers: Triggers) -> None:
+        self._actions = triggers
         self._bound_id = self.trigger_id
 
-    def _bound(self) -> tuple[TriggerActions, str]:
+    def _bound(self) -> tuple[Triggers, str]:
         if self._actions is None or self._bound_id is None:
             raise UnboundModelError(
                 f"this Trigger ({self.trigger_id}) was built from plain data and has no client;"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Union, cast
+from typing import Optional, Union, cast
 
 from .. import _endpoints as endpoints
-from .._http import ApiRequest
 from .._seed_client import SeedClient, refusals_as_bad_request
-from ..models.params import NotebookParams, NotebookType, StartNotebookParams
+from ..models.params import NotebookType
 from ..models.wire import (
     DeletedNotebookDict,
     MessageDict,
@@ -64,13 +63,7 @@ class APIClient(SeedClient):
         notebook_type: Optional[NotebookType] = None,
     ) -> NotebookDict:
         """Create a notebook (``instance_type`` like ``cpu-1``, ``notebook_type`` notebook/lab)."""
-        params = NotebookParams.build(
-            instance_type=instance_type, image=image, notebook_type=notebook_type
-        )
-        return cast(
-            "NotebookDict",
-            self._call(endpoints.create_notebook(organization_id, job_definition_name, params)),
-        )
+        return cast("NotebookDict", self._call(endpoints.CREATE_NOTEBOOK, locals()))
 
     @refusals_as_bad_request
     def get_notebooks(self, organization_id: str, job_definition_name: str) -> NotebookListResult:
@@ -79,8 +72,7 @@ class APIClient(SeedClient):
         Returned as the platform sent it: where it answers with a bare list of
         notebooks, that list (``isinstance(result, list)`` tells the two apart).
         """
-        request = endpoints.list_notebooks(organization_id, job_definition_name)
-        return cast("NotebookListResult", self._call_for_object_or_list(request))
+        return cast("NotebookListResult", self._call(endpoints.GET_NOTEBOOKS, locals()))
 
     @refusals_as_bad_request
     def get_notebook(
@@ -90,8 +82,7 @@ class APIClient(SeedClient):
         notebook_id: Optional[Union[str, int]] = None,
     ) -> NotebookDict:
         """Get one notebook as a dict (``notebook_id`` is required despite its default)."""
-        request = endpoints.get_notebook(organization_id, job_definition_name, notebook_id)
-        return cast("NotebookDict", self._about(request, notebook_id, placeholder_allowed=False))
+        return cast("NotebookDict", self._call(endpoints.GET_NOTEBOOK, locals()))
 
     @refusals_as_bad_request
     def update_notebook(
@@ -104,21 +95,14 @@ class APIClient(SeedClient):
         notebook_type: Optional[NotebookType] = None,
     ) -> NotebookDict:
         """Change a notebook's instance type, image or notebook type."""
-        params = NotebookParams.build(
-            instance_type=instance_type, image=image, notebook_type=notebook_type
-        )
-        request = endpoints.update_notebook(
-            organization_id, job_definition_name, notebook_id, params
-        )
-        return cast("NotebookDict", self._about(request, notebook_id))
+        return cast("NotebookDict", self._call(endpoints.UPDATE_NOTEBOOK, locals()))
 
     @refusals_as_bad_request
     def delete_notebook(
         self, organization_id: str, job_definition_name: str, notebook_id: Union[str, int]
     ) -> DeletedNotebookDict:
         """Delete a notebook: ``{"value": {"message": "<id> deleted"}}``."""
-        request = endpoints.delete_notebook(organization_id, job_definition_name, notebook_id)
-        return cast("DeletedNotebookDict", self._call(request))
+        return cast("DeletedNotebookDict", self._call(endpoints.DELETE_NOTEBOOK, locals()))
 
     @refusals_as_bad_request
     def start_notebook(
@@ -129,19 +113,14 @@ class APIClient(SeedClient):
         notebook_type: Optional[NotebookType] = None,
     ) -> NotebookActionResult:
         """Start a notebook; the platform answers with the notebook or a ``message``."""
-        params = StartNotebookParams.build(notebook_type=notebook_type)
-        request = endpoints.start_notebook(
-            organization_id, job_definition_name, notebook_id, params
-        )
-        return cast("NotebookActionResult", self._about(request, notebook_id))
+        return cast("NotebookActionResult", self._call(endpoints.START_NOTEBOOK, locals()))
 
     @refusals_as_bad_request
     def stop_notebook(
         self, organization_id: str, job_definition_name: str, notebook_id: Union[str, int]
     ) -> NotebookActionResult:
         """Stop a notebook; the platform answers with the notebook or a ``message``."""
-        request = endpoints.stop_notebook(organization_id, job_definition_name, notebook_id)
-        return cast("NotebookActionResult", self._about(request, notebook_id))
+        return cast("NotebookActionResult", self._call(endpoints.STOP_NOTEBOOK, locals()))
 
     @refusals_as_bad_request
     def get_notebook_recent_logs(
@@ -153,31 +132,6 @@ class APIClient(SeedClient):
         next_backward_token: Optional[str] = None,
     ) -> NotebookLogPageDict:
         """Get a page of a notebook's log: ``{"events", "next_forward_token", ...}``."""
-        request = endpoints.notebook_recent_logs(
-            organization_id,
-            job_definition_name,
-            notebook_id,
-            next_forward_token,
-            next_backward_token,
-        )
-        page = self._call(request)
-        url = self._transport.settings.base_url + request.path
-        endpoints.check_answer(page, url, tokens=("next_forward_token", "next_backward_token"))
+        page = self._call(endpoints.GET_NOTEBOOK_RECENT_LOGS, locals())
         return cast("NotebookLogPageDict", page)
 
-    def _about(
-        self, request: ApiRequest, notebook_id: object, *, placeholder_allowed: bool = True
-    ) -> dict[str, Any]:
-        """The answer, refused if it is about another notebook than ``notebook_id``.
-
-        Start, stop and update may answer with a message only, or with the documents'
-        placeholder id ``0``: those name no notebook and are returned as they came.
-        """
-        answer = self._call(request)
-        found = answer.get("training_notebook_id")
-        if placeholder_allowed and found in (None, 0, "0"):
-            return answer
-        url = self._transport.settings.base_url + request.path
-        about = ("training_notebook_id", "notebook_id", notebook_id)
-        endpoints.check_answer(answer, url, about=about)
-        return answer

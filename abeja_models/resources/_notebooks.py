@@ -1,23 +1,28 @@
-"""``job.notebooks``: the notebook lifecycle (create, start, stop, update, delete) and logs."""
+"""``job.notebooks``: the notebook lifecycle (create, start, stop, update, delete), logs, waits."""
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
-from typing import Optional
+from typing import Callable, Optional
 
 from .. import _endpoints as endpoints
-from .._http import ApiRequest, Transport, parse_model, unusable_answer
-from ..errors import InvalidResponseError, ValidationError
-from ..models._waiting import check_seconds
+from .._http import Transport, parse_model
+from ..errors import StatusUnreachableError, ValidationError, WaitTimeoutError
+from ..models._status import check_status
 from ..models.notebook import (
+    KNOWN_NOTEBOOK_STATUSES,
     LogEvent,
     Notebook,
     NotebookActionAnswer,
     NotebookList,
     NotebookLogPage,
+    NotebookStatus,
 )
-from ..models.params import NotebookParams, NotebookType, StartNotebookParams, id_text
+from ..models.params import NotebookType, check_seconds, id_text
 from ..pagination import iter_log_events
+from ._collection import Collection
+from ._waiting import poll_until
 
 
 class _JobDefinitionId:
@@ -38,21 +43,24 @@ class _JobDefinitionId:
         return notebook.job_definition_id == self.value
 
 
-class Notebooks:
+class Notebooks(Collection[Notebook]):
     """The notebooks of one training job definition; every notebook it returns is bound to it."""
 
+    _kind = "notebook"
+    _id_field = "training_notebook_id"
+
     def __init__(
-        self,
-        transport: Transport,
-        organization_id: str,
-        job_definition_name: str,
-        *,
-        _job_definition_id: Optional[_JobDefinitionId] = None,
+        self, transport: Transport, organization_id: str, job_definition_name: str
     ) -> None:
-        self._transport = transport
         self.organization_id = id_text("organization_id", organization_id)
         self.job_definition_name = id_text("job_definition_name", job_definition_name)
-        self._job_definition_id = _job_definition_id or _JobDefinitionId()
+        scope = {
+            "organization_id": self.organization_id,
+            "job_definition_name": self.job_definition_name,
+        }
+        super().__init__(transport, scope)
+        # Shared with the copies ``within`` makes: what one learns, all know.
+        self._job_definition_id = _JobDefinitionId()
 
     def __repr__(self) -> str:
         return (
@@ -74,26 +82,16 @@ class Notebooks:
             image: e.g. ``"abeja-inc/all-cpu:19.10"`` (see ``Images``).
             notebook_type: ``"notebook"`` or ``"lab"``.
         """
-        params = NotebookParams.build(
-            instance_type=instance_type, image=image, notebook_type=notebook_type
-        )
-        request = endpoints.create_notebook(self.organization_id, self.job_definition_name, params)
-        return self._adopt(self._transport.model(request, Notebook), request)
+        return self._one(endpoints.CREATE_NOTEBOOK, locals())
 
     def get(self, notebook_id: str) -> Notebook:
         """Fetch one notebook; an answer about another notebook is an ``InvalidResponseError``."""
-        request = endpoints.get_notebook(
-            self.organization_id, self.job_definition_name, notebook_id
-        )
-        notebook = self._adopt(self._transport.model(request, Notebook), request)
-        self._check_is(notebook, id_text("notebook_id", notebook_id), request)
-        return notebook
+        return self._one(endpoints.GET_NOTEBOOK, locals())
 
-    def list(self) -> list[Notebook]:
+    def list(self) -> builtins.list[Notebook]:
         """Fetch the notebooks of this job definition."""
-        request = endpoints.list_notebooks(self.organization_id, self.job_definition_name)
-        page = self._transport.model(request, NotebookList)
-        return [self._adopt(notebook, request) for notebook in page.entries]
+        answer = self._send(endpoints.GET_NOTEBOOKS, {})
+        return [self._adopt(each, answer) for each in parse_model(NotebookList, answer).entries]
 
     def update(
         self,
@@ -104,13 +102,7 @@ class Notebooks:
         notebook_type: Optional[NotebookType] = None,
     ) -> Notebook:
         """Change a notebook's instance type, image or notebook type."""
-        params = NotebookParams.build(
-            instance_type=instance_type, image=image, notebook_type=notebook_type
-        )
-        request = endpoints.update_notebook(
-            self.organization_id, self.job_definition_name, notebook_id, params
-        )
-        return self._notebook_after(request, notebook_id)
+        return self._acted_on(endpoints.UPDATE_NOTEBOOK, locals())
 
     def delete(self, notebook_id: str) -> None:
         """Delete a notebook; `NotFound` if there is no such notebook.
@@ -118,25 +110,15 @@ class Notebooks:
         When an attempt's answer was lost and the retry finds the notebook gone, that
         attempt deleted it, and the call succeeds.
         """
-        request = endpoints.delete_notebook(
-            self.organization_id, self.job_definition_name, notebook_id
-        )
-        self._transport.delete(request)
+        self._transport.delete(endpoints.DELETE_NOTEBOOK.request(self._arguments(locals())))
 
     def start(self, notebook_id: str, *, notebook_type: Optional[NotebookType] = None) -> Notebook:
         """Start a notebook and return it as it is now (``Pending`` until it runs)."""
-        params = StartNotebookParams.build(notebook_type=notebook_type)
-        request = endpoints.start_notebook(
-            self.organization_id, self.job_definition_name, notebook_id, params
-        )
-        return self._notebook_after(request, notebook_id)
+        return self._acted_on(endpoints.START_NOTEBOOK, locals())
 
     def stop(self, notebook_id: str) -> Notebook:
         """Stop a notebook and return it as it is now."""
-        request = endpoints.stop_notebook(
-            self.organization_id, self.job_definition_name, notebook_id
-        )
-        return self._notebook_after(request, notebook_id)
+        return self._acted_on(endpoints.STOP_NOTEBOOK, locals())
 
     def logs(
         self, notebook_id: str, *, follow: bool = False, poll_interval: float = 2.0
@@ -152,44 +134,125 @@ class Notebooks:
         if not isinstance(follow, bool):
             raise ValidationError("follow", "True or False", follow)
         interval = check_seconds("poll_interval", poll_interval)
-        first = endpoints.notebook_recent_logs(
-            self.organization_id, self.job_definition_name, notebook_id
-        )
+        endpoint = endpoints.GET_NOTEBOOK_RECENT_LOGS
+        arguments = self._arguments({"notebook_id": notebook_id})
+        first = endpoint.request(arguments)
 
         def fetch(token: Optional[str]) -> NotebookLogPage:
-            request = first
-            if token is not None:
-                request = endpoints.notebook_recent_logs(
-                    self.organization_id, self.job_definition_name, notebook_id, token
-                )
-            return self._transport.model(request, NotebookLogPage)
+            paged = {**arguments, "next_forward_token": token}
+            answer = self._transport.send(first if token is None else endpoint.request(paged))
+            page = parse_model(NotebookLogPage, answer)
+            endpoint.check_answer(vars(page), paged, answer)
+            return page
 
-        url = self._transport.settings.base_url + first.path
-        return iter_log_events(fetch, follow=follow, poll_interval=interval, url=url)
+        return iter_log_events(fetch, follow=follow, poll_interval=interval)
 
-    def bind(self, notebook: Notebook) -> Notebook:
-        """Attach a notebook (for example one parsed from JSON) to this collection's client.
+    def _wait_until(
+        self, notebook: Notebook, status: NotebookStatus, *, timeout: float, poll_interval: float
+    ) -> Notebook:
+        """Poll ``notebook`` (refreshed in place) until it reports ``status``.
 
-        A notebook of another job definition than the one this collection has seen
-        (its ``job_definition_id``) is refused with ``ValidationError``.
+        See ``Notebook.wait_until``, which calls this: a status the SDK does not know is
+        refused, a notebook at rest in another status ends the wait at once.
         """
-        if not self._job_definition_id.admits(notebook):
-            owner = f"a notebook of job definition {notebook.job_definition_id}"
-            raise ValidationError("notebook", self._whose, owner)
-        notebook._bind_to(self)
-        return notebook
-
-    def within(self, seconds: float) -> Notebooks:
-        """These notebooks through a client whose every call ends within ``seconds``."""
-        settings = self._transport.settings
-        deadline = seconds if settings.deadline is None else min(settings.deadline, seconds)
-        transport = self._transport.derive(settings.with_changes(deadline=deadline))
-        return Notebooks(
-            transport,
-            self.organization_id,
-            self.job_definition_name,
-            _job_definition_id=self._job_definition_id,
+        wanted = check_status(
+            "status",
+            status,
+            KNOWN_NOTEBOOK_STATUSES,
+            "for another status use wait_for(lambda nb: nb.status == ...)",
         )
+
+        def unreachable(current: Notebook) -> Optional[WaitTimeoutError]:
+            if not current.is_at_rest:
+                return None
+            return StatusUnreachableError(
+                f"notebook {current.notebook_id} is {current.status!r} and stays so until"
+                f" it is started: it cannot become {wanted!r}",
+                last_status=current.status,
+                wanted=wanted,
+            )
+
+        return self._wait(
+            notebook,
+            lambda current: current.status == wanted,
+            f"become {wanted!r}",
+            timeout=timeout,
+            poll_interval=poll_interval,
+            hopeless=unreachable,
+        )
+
+    def _wait_for(
+        self,
+        notebook: Notebook,
+        condition: Callable[[Notebook], bool],
+        *,
+        timeout: float,
+        poll_interval: float,
+    ) -> Notebook:
+        """Poll ``notebook`` (refreshed in place) until ``condition(notebook)`` is true.
+
+        See ``Notebook.wait_for``, which calls this.
+        """
+        if not callable(condition):
+            raise ValidationError("condition", "a function of the notebook", condition)
+        return self._wait(
+            notebook,
+            condition,
+            "meet the condition",
+            timeout=timeout,
+            poll_interval=poll_interval,
+        )
+
+    def _wait(
+        self,
+        notebook: Notebook,
+        done: Callable[[Notebook], bool],
+        goal: str,
+        *,
+        timeout: float,
+        poll_interval: float,
+        hopeless: Callable[[Notebook], Optional[WaitTimeoutError]] = lambda notebook: None,
+    ) -> Notebook:
+        seconds = check_seconds("timeout", timeout)
+        interval = check_seconds("poll_interval", poll_interval)
+        _, notebook_id = notebook._bound()
+
+        def timed_out(current: Notebook) -> WaitTimeoutError:
+            return WaitTimeoutError(
+                f"notebook {current.notebook_id} did not {goal} within {seconds:g}s"
+                f" (last status {current.status!r})",
+                last_status=current.status,
+            )
+
+        return poll_until(
+            notebook,
+            lambda deadline: notebook._take(self.within(deadline.remaining()).get(notebook_id)),
+            done=done,
+            timeout=seconds,
+            poll_interval=interval,
+            timed_out=timed_out,
+            hopeless=hopeless,
+        )
+
+    def _acted_on(self, endpoint: endpoints.Endpoint, given: dict[str, object]) -> Notebook:
+        # start/stop/update answer with the notebook, or with the placeholder id 0 (as
+        # the documents show), or (seen in practice) only a message: then the notebook
+        # is fetched, so callers always get its current state. An answer naming another
+        # notebook is refused. The body is parsed by pydantic from bytes, which bounds
+        # nesting: a hostile depth is an InvalidResponseError, not a RecursionError.
+        answer = self._send(endpoint, given)
+        if endpoint.names_none(vars(parse_model(NotebookActionAnswer, answer))):
+            return self.get(id_text("notebook_id", given["notebook_id"]))
+        return self._one(endpoint, given, answer)
+
+    def _document_type(self) -> type[Notebook]:
+        return Notebook
+
+    def _holds(self, document: Notebook) -> bool:
+        return self._job_definition_id.admits(document)
+
+    def _owner_of(self, document: Notebook) -> str:
+        return f"job definition {document.job_definition_id}"
 
     @property
     def _whose(self) -> str:
@@ -197,42 +260,3 @@ class Notebooks:
             f"a notebook of job definition {self.job_definition_name}"
             f" (id {self._job_definition_id.value})"
         )
-
-    def _adopt(self, notebook: Notebook, request: ApiRequest) -> Notebook:
-        # An answer about another job definition's notebook is the server's fault, never
-        # the caller's: nothing from it is bound or returned.
-        if not self._job_definition_id.admits(notebook):
-            raise self._invalid(
-                request,
-                f"the answer holds notebook {notebook.notebook_id} of job definition"
-                f" {notebook.job_definition_id}, not {self._whose}",
-            )
-        notebook._bind_to(self)
-        return notebook
-
-    def _check_is(self, notebook: Notebook, notebook_id: str, request: ApiRequest) -> None:
-        if notebook.notebook_id != notebook_id:
-            raise self._invalid(
-                request,
-                f"asked about notebook {notebook_id}, the answer holds notebook"
-                f" {notebook.notebook_id}",
-            )
-
-    def _invalid(self, request: ApiRequest, why: str) -> InvalidResponseError:
-        url = self._transport.settings.base_url + request.path
-        return unusable_answer(why, url)
-
-    def _notebook_after(self, request: ApiRequest, notebook_id: str) -> Notebook:
-        # start/stop/update answer with the notebook, or with the placeholder id 0 (as
-        # the documents show), or (seen in practice) only a message: then the notebook
-        # is fetched, so callers always get its current state. An answer naming another
-        # notebook is refused. The body is parsed by pydantic from bytes, which bounds
-        # nesting: a hostile depth is an InvalidResponseError, not a RecursionError.
-        url, content = self._transport.send(request)
-        asked = id_text("notebook_id", notebook_id)
-        answer = parse_model(NotebookActionAnswer, content, url)
-        if not answer.names_a_notebook:
-            return self.get(asked)
-        notebook = self._adopt(parse_model(Notebook, content, url), request)
-        self._check_is(notebook, asked, request)
-        return notebook

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection, Iterator
+from collections.abc import Collection as Several
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Callable, Optional
 
 from .. import _endpoints as endpoints
-from .._http import ApiRequest, Transport, unusable_answer
-from ..errors import InvalidResponseError, RunsWaitTimeoutError, ValidationError
-from ..models._waiting import Deadline, check_seconds, check_status, poll_until
-from ..models.params import CreateTriggerParams, id_text
+from .._http import Answer, Transport, parse_model
+from ..errors import RunsWaitTimeoutError, ValidationError
+from ..models._status import check_status
+from ..models.params import check_seconds, id_text
 from ..models.trigger import (
     KNOWN_RUN_STATUSES,
     Trigger,
@@ -21,17 +22,23 @@ from ..models.trigger import (
     TriggerRunStatusFilter,
 )
 from ..pagination import iter_pages, select
+from ._collection import Collection
+from ._waiting import Deadline, poll_until
 
 _UNKNOWN_STATUS_ESCAPE = "for a status the SDK does not know, filter on run.status yourself"
 
 
-class Triggers:
+class Triggers(Collection[Trigger]):
     """The triggers of one deployment; every trigger it returns is bound to it."""
 
+    _kind = "trigger"
+    _id_field = "trigger_id"
+
     def __init__(self, transport: Transport, organization_id: str, deployment_id: str) -> None:
-        self._transport = transport
         self.organization_id = id_text("organization_id", organization_id)
         self.deployment_id = id_text("deployment_id", deployment_id)
+        scope = {"organization_id": self.organization_id, "deployment_id": self.deployment_id}
+        super().__init__(transport, scope)
 
     def __repr__(self) -> str:
         return f"<Triggers organization={self.organization_id} deployment={self.deployment_id}>"
@@ -64,36 +71,16 @@ class Triggers:
 
         A create is never retried once the platform may have processed it.
         """
-        params = CreateTriggerParams.build(
-            version_id=version_id,
-            input_service_id=input_service_id,
-            input_service_name=input_service_name,
-            model_id=model_id,
-            retry_count=retry_count,
-            distribution=distribution,
-            environment=environment,
-            output_service_name=output_service_name,
-            output_service_id=output_service_id,
-        )
-        request = endpoints.create_trigger(self.organization_id, self.deployment_id, params)
-        return self._adopt(self._transport.model(request, Trigger), request)
+        return self._one(endpoints.CREATE_TRIGGER, locals())
 
     def get(self, trigger_id: str) -> Trigger:
-        """Fetch one trigger."""
-        request = endpoints.get_trigger(self.organization_id, self.deployment_id, trigger_id)
-        trigger = self._adopt(self._transport.model(request, Trigger), request)
-        asked = id_text("trigger_id", trigger_id)
-        if trigger.trigger_id != asked:
-            raise self._invalid(
-                request, f"asked for trigger {asked}, the answer holds trigger {trigger.trigger_id}"
-            )
-        return trigger
+        """Fetch one trigger; an answer about another trigger is an ``InvalidResponseError``."""
+        return self._one(endpoints.GET_TRIGGER, locals())
 
-    def list(self) -> list[Trigger]:
+    def list(self) -> builtins.list[Trigger]:
         """Fetch every trigger of this deployment."""
-        request = endpoints.list_triggers(self.organization_id, self.deployment_id)
-        triggers = self._transport.model(request, TriggerList).entries
-        return [self._adopt(trigger, request) for trigger in triggers]
+        answer = self._send(endpoints.GET_TRIGGERS, {})
+        return [self._adopt(each, answer) for each in parse_model(TriggerList, answer).entries]
 
     def delete(self, trigger_id: str) -> None:
         """Delete a trigger; `NotFound` if there is no such trigger.
@@ -101,8 +88,7 @@ class Triggers:
         When an attempt's answer was lost and the retry finds the trigger gone, that
         attempt deleted it, and the call succeeds.
         """
-        request = endpoints.delete_trigger(self.organization_id, self.deployment_id, trigger_id)
-        self._transport.delete(request)
+        self._transport.delete(endpoints.DELETE_TRIGGER.request(self._arguments(locals())))
 
     def runs(
         self,
@@ -212,13 +198,6 @@ class Triggers:
             fetch_first=True,
         )
 
-    def within(self, seconds: float) -> Triggers:
-        """These triggers through a client whose every call ends within ``seconds``."""
-        settings = self._transport.settings
-        deadline = seconds if settings.deadline is None else min(settings.deadline, seconds)
-        transport = self._transport.derive(settings.with_changes(deadline=deadline))
-        return Triggers(transport, self.organization_id, self.deployment_id)
-
     def _iter_runs(
         self,
         trigger_id: str,
@@ -226,61 +205,36 @@ class Triggers:
         transport: Callable[[], Transport],
     ) -> Iterator[TriggerRun]:
         # ``transport()`` is asked for each page, so a wait can bound every page by the
-        # time that remains.
-        first = endpoints.list_trigger_runs(
-            self.organization_id, self.deployment_id, trigger_id, None, scan_forward
-        )
+        # time that remains. The first request is built now, so its arguments are
+        # checked before the first run is asked for.
+        endpoint = endpoints.GET_TRIGGER_RUNS
+        arguments = self._arguments({"trigger_id": trigger_id, "scan_forward": scan_forward})
+        first = endpoint.request(arguments)
 
-        def fetch(token: Optional[str]) -> tuple[list[TriggerRun], Optional[str]]:
-            request = first
-            if token is not None:
-                request = endpoints.list_trigger_runs(
-                    self.organization_id, self.deployment_id, trigger_id, token, scan_forward
-                )
-            page = transport().model(request, TriggerRunPage)
-            return page.entries, page.next_page_token
+        def fetch(token: Optional[str]) -> tuple[list[TriggerRun], Optional[str], Answer]:
+            paged = {**arguments, "next_page_token": token}
+            answer = transport().send(first if token is None else endpoint.request(paged))
+            page = parse_model(TriggerRunPage, answer)
+            endpoint.check_answer(vars(page), paged, answer)
+            return page.entries, page.next_page_token, answer
 
-        url = self._transport.settings.base_url + first.path
-        return iter_pages(fetch, what=f"runs of trigger {trigger_id}", url=url)
+        return iter_pages(fetch, what=f"runs of trigger {arguments['trigger_id']}")
 
-    def bind(self, trigger: Trigger) -> Trigger:
-        """Attach a trigger (for example one parsed from JSON) to this collection's client."""
-        if not self._holds(trigger):
-            raise ValidationError("trigger", self._whose, self._owner_of(trigger))
-        trigger._bind_to(self)
-        return trigger
+    def _document_type(self) -> type[Trigger]:
+        return Trigger
 
-    def _adopt(self, trigger: Trigger, request: ApiRequest) -> Trigger:
-        # The platform answered for this deployment's path with a trigger of another one:
-        # a broken answer, not a mistake of the caller's.
-        if not self._holds(trigger):
-            raise self._invalid(
-                request,
-                f"the answer holds trigger {trigger.trigger_id} of {self._owner_of(trigger)},"
-                f" not {self._whose}",
-            )
-        trigger._bind_to(self)
-        return trigger
-
-    def _invalid(self, request: ApiRequest, why: str) -> InvalidResponseError:
-        # An answer about another trigger than the one asked for is the server's fault,
-        # never the caller's: nothing from it is bound or returned.
-        url = self._transport.settings.base_url + request.path
-        return unusable_answer(why, url)
-
-    def _holds(self, trigger: Trigger) -> bool:
-        return (trigger.organization_id, trigger.deployment_id) == (
+    def _holds(self, document: Trigger) -> bool:
+        return (document.organization_id, document.deployment_id) == (
             self.organization_id,
             self.deployment_id,
         )
 
+    def _owner_of(self, document: Trigger) -> str:
+        return f"organization {document.organization_id}, deployment {document.deployment_id}"
+
     @property
     def _whose(self) -> str:
         return f"a trigger of organization {self.organization_id}, deployment {self.deployment_id}"
-
-    @staticmethod
-    def _owner_of(trigger: Trigger) -> str:
-        return f"organization {trigger.organization_id}, deployment {trigger.deployment_id}"
 
 
 def _status_filter(status: object) -> Optional[frozenset[str]]:
@@ -291,7 +245,7 @@ def _status_filter(status: object) -> Optional[frozenset[str]]:
         return frozenset(
             {check_status("status", status, KNOWN_RUN_STATUSES, _UNKNOWN_STATUS_ESCAPE)}
         )
-    if not isinstance(status, Collection) or not status:
+    if not isinstance(status, Several) or not status:
         raise ValidationError(
             "status", "a run status or a non-empty collection of run statuses", status
         )

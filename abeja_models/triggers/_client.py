@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Optional, cast
 
 from .. import _endpoints as endpoints
-from .._http import ApiRequest
 from .._seed_client import SeedClient, refusals_as_bad_request
-from ..models.params import CreateTriggerParams
 from ..models.wire import MessageDict, TriggerDict, TriggerListDict, TriggerRunPageDict
 
 
@@ -60,47 +58,24 @@ class APIClient(SeedClient):
         ``retry_count`` is 0..9 (platform default 5); ``output_service_name`` and
         ``output_service_id`` go together. Returns the new trigger as a dict.
         """
-        params = CreateTriggerParams.build(
-            version_id=version_id,
-            input_service_name=input_service_name,
-            input_service_id=input_service_id,
-            output_service_name=output_service_name,
-            output_service_id=output_service_id,
-            distribution=distribution,
-            retry_count=retry_count,
-            environment=environment,
-            model_id=model_id,
-        )
-        return cast(
-            "TriggerDict",
-            self._call(endpoints.create_trigger(organization_id, deployment_id, params)),
-        )
+        return cast("TriggerDict", self._call(endpoints.CREATE_TRIGGER, locals()))
 
     @refusals_as_bad_request
     def get_trigger(self, organization_id: str, deployment_id: str, trigger_id: str) -> TriggerDict:
         """Get one trigger as a dict."""
-        request = endpoints.get_trigger(organization_id, deployment_id, trigger_id)
-        trigger = self._call(request)
-        about = ("trigger_id", "trigger_id", trigger_id)
-        endpoints.check_answer(trigger, self._url(request), about=about)
-        return cast("TriggerDict", trigger)
+        return cast("TriggerDict", self._call(endpoints.GET_TRIGGER, locals()))
 
     @refusals_as_bad_request
     def get_triggers(self, organization_id: str, deployment_id: str) -> TriggerListDict:
         """Get a deployment's triggers: ``{"entries": [...]}``."""
-        return cast(
-            "TriggerListDict", self._call(endpoints.list_triggers(organization_id, deployment_id))
-        )
+        return cast("TriggerListDict", self._call(endpoints.GET_TRIGGERS, locals()))
 
     @refusals_as_bad_request
     def delete_trigger(
         self, organization_id: str, deployment_id: str, trigger_id: str
     ) -> MessageDict:
         """Delete a trigger: ``{"message": "<trigger_id> deleted"}``."""
-        return cast(
-            "MessageDict",
-            self._call(endpoints.delete_trigger(organization_id, deployment_id, trigger_id)),
-        )
+        return cast("MessageDict", self._call(endpoints.DELETE_TRIGGER, locals()))
 
     @refusals_as_bad_request
     def get_trigger_runs(
@@ -116,12 +91,4 @@ class APIClient(SeedClient):
         Newest first unless ``scan_forward=True``. Pass the page's ``next_page_token``
         to get the next one; it is ``None`` on the last page.
         """
-        request = endpoints.list_trigger_runs(
-            organization_id, deployment_id, trigger_id, next_page_token, scan_forward
-        )
-        page = self._call(request)
-        endpoints.check_answer(page, self._url(request), tokens=("next_page_token",))
-        return cast("TriggerRunPageDict", page)
-
-    def _url(self, request: ApiRequest) -> str:
-        return self._transport.settings.base_url + request.path
+        return cast("TriggerRunPageDict", self._call(endpoints.GET_TRIGGER_RUNS, locals()))

@@ -179,7 +179,7 @@ def test_server_side_rules_and_sdk_side_rules_agree(
     raw = TriggerAPIClient({"auth_token": "x"}, base_url=emulator.url)
     # The same rule, enforced by the emulator when a request gets past the SDK.
     with pytest.raises(BadRequest) as caught:
-        raw._call(  # a hand-made request, as another client could send it
+        raw._transport.send(  # a hand-made request, as another client could send it
             _unchecked_create(retry_count=10)
         )
     assert "retry_count" in caught.value.error_description

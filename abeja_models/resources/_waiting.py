@@ -1,63 +1,19 @@
-"""What every wait shares: statuses checked against the known ones, and the poll loop.
+"""The poll loop every wait shares, bounded by a deadline.
 
-A status argument is refused unless it is one the SDK knows (with the right spelling
-suggested), so a typo fails at once instead of waiting out its timeout. The poll loop
-ends within its timeout plus a poll's bookkeeping: each poll gets the time that remains
-(``Deadline``), and each pause is cut to it.
+The loop ends within its timeout plus a poll's bookkeeping: each poll gets the time that
+remains (``Deadline``), and each pause is cut to it.
 """
 
 from __future__ import annotations
 
-import difflib
 import time
-from collections.abc import Sequence
 from typing import Callable, Optional, TypeVar
 
-from ..errors import APITimeoutError, ValidationError, WaitTimeoutError
+from ..errors import APITimeoutError, WaitTimeoutError
 
-__all__ = [
-    "Deadline",
-    "DeadlinePassed",
-    "check_seconds",
-    "check_status",
-    "known_status",
-    "poll_until",
-]
+__all__ = ["Deadline", "DeadlinePassed", "poll_until"]
 
 StateT = TypeVar("StateT")
-StatusT = TypeVar("StatusT", bound=str)
-
-
-def known_status(status: str, known: Sequence[StatusT]) -> Optional[StatusT]:
-    """``status`` as the known status it equals (typed as its ``Literal``), else ``None``."""
-    for each in known:
-        if status == each:
-            return each
-    return None
-
-
-def check_status(parameter: str, value: object, known: Sequence[str], escape: str) -> str:
-    """``value`` if it is one of the ``known`` statuses; else ``ValidationError``.
-
-    The error lists the known statuses, suggests the closest one (a wrong case or a
-    typo) and says how to deal with a status the SDK does not know (``escape``).
-    """
-    if isinstance(value, str) and value in known:
-        return value
-    allowed = "one of " + ", ".join(map(repr, known))
-    if isinstance(value, str):
-        by_folded = {status.casefold(): status for status in known}
-        close = difflib.get_close_matches(value.strip().casefold(), list(by_folded), n=1)
-        if close:
-            allowed += f" (did you mean {by_folded[close[0]]!r}?)"
-    raise ValidationError(parameter, f"{allowed}; {escape}", value)
-
-
-def check_seconds(parameter: str, value: object) -> float:
-    """A number of seconds > 0 (not a bool), as a float; else ``ValidationError``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValidationError(parameter, "a number of seconds > 0", value)
-    return float(value)
 
 
 class DeadlinePassed(Exception):

@@ -1,0 +1,105 @@
+"""What ``Triggers`` and ``Notebooks`` share: a parent's ids, one transport, bound documents."""
+
+from __future__ import annotations
+
+import copy
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import ClassVar, Generic, Optional, TypeVar
+
+from typing_extensions import Self
+
+from .._endpoints import Endpoint
+from .._http import Answer, Transport, parse_model, unusable_answer
+from ..errors import ValidationError
+from ..models.notebook import Notebook
+from ..models.trigger import Trigger
+
+DocumentT = TypeVar("DocumentT", Trigger, Notebook)
+
+
+class Collection(ABC, Generic[DocumentT]):
+    """The documents of one parent (a deployment, a job definition), each returned bound.
+
+    Every document that comes back is checked before anything of it is returned: it must
+    belong to this parent (else the answer is the server's fault: ``InvalidResponseError``)
+    and, for an operation on one document, be the one asked for.
+    """
+
+    _kind: ClassVar[str]
+    """What the documents are called in messages: ``trigger``, ``notebook``."""
+    _id_field: ClassVar[str]
+    """The field holding a document's id."""
+
+    def __init__(self, transport: Transport, scope: Mapping[str, str]) -> None:
+        self._transport = transport
+        self._scope = dict(scope)
+
+    def bind(self, document: DocumentT) -> DocumentT:
+        """Attach a document (for example one parsed from JSON) to this collection's client.
+
+        One that belongs to another parent than this collection's (another deployment;
+        another job definition than the one its notebooks showed) is refused with
+        ``ValidationError``; a bound document acts through this collection's client.
+        """
+        if not self._holds(document):
+            raise ValidationError(self._kind, self._whose, self._owner_of(document))
+        document._bind_to(self)  # type: ignore[arg-type]  # DocumentT's own collection
+        return document
+
+    def within(self, seconds: float) -> Self:
+        """This collection through a client whose every call ends within ``seconds``."""
+        settings = self._transport.settings
+        deadline = seconds if settings.deadline is None else min(settings.deadline, seconds)
+        bounded = copy.copy(self)
+        bounded._transport = self._transport.derive(settings.with_changes(deadline=deadline))
+        return bounded
+
+    def _arguments(self, given: Mapping[str, object]) -> dict[str, object]:
+        """A call's arguments by name: this collection's parent ids, then the caller's."""
+        return {**self._scope, **given}
+
+    def _send(self, endpoint: Endpoint, given: Mapping[str, object]) -> Answer:
+        return self._transport.send(endpoint.request(self._arguments(given)))
+
+    def _one(
+        self,
+        endpoint: Endpoint,
+        given: Mapping[str, object],
+        answer: Optional[Answer] = None,
+    ) -> DocumentT:
+        """The document an operation answers with (``answer``, or the answer now fetched)."""
+        if answer is None:
+            answer = self._send(endpoint, given)
+        document = self._adopt(parse_model(self._document_type(), answer), answer)
+        endpoint.check_answer(vars(document), self._arguments(given), answer)
+        return document
+
+    def _adopt(self, document: DocumentT, answer: Answer) -> DocumentT:
+        # An answer about another parent's document is the server's fault, never the
+        # caller's: nothing from it is bound or returned.
+        if not self._holds(document):
+            raise unusable_answer(
+                f"the answer holds {self._kind} {getattr(document, self._id_field)} of"
+                f" {self._owner_of(document)}, not {self._whose}",
+                answer,
+            )
+        document._bind_to(self)  # type: ignore[arg-type]  # DocumentT's own collection
+        return document
+
+    @abstractmethod
+    def _document_type(self) -> type[DocumentT]:
+        """The model of this collection's documents."""
+
+    @abstractmethod
+    def _holds(self, document: DocumentT) -> bool:
+        """Whether ``document`` belongs to this collection's parent."""
+
+    @abstractmethod
+    def _owner_of(self, document: DocumentT) -> str:
+        """The parent ``document`` names, for messages."""
+
+    @property
+    @abstractmethod
+    def _whose(self) -> str:
+        """What a document of this collection is, for messages."""
