@@ -20,8 +20,8 @@ import responses
 
 from abeja_models import Client
 from abeja_models._http import _transport
-from abeja_models.resources import _waiting
 from abeja_models.notebook import APIClient as NotebookAPIClient
+from abeja_models.resources import _waiting
 from abeja_models.triggers import APIClient as TriggerAPIClient
 
 from .fakes import FakeClock
