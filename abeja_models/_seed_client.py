@@ -60,6 +60,22 @@ class SeedClient:
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
         transport: Optional[Transport] = None,
     ) -> None:
+        """A client with the platform SDK's constructor arguments, and this SDK's own.
+
+        Args:
+            credential: ``{"auth_token": ...}``, ``{"user_id": ...,
+                "personal_access_token": ...}`` or ``{"datasource_id": ...,
+                "datasource_secret": ...}``; default: the environment.
+            timeout: seconds for connect and read; default
+                ``ABEJA_SDK_CONNECTION_TIMEOUT`` or 30.
+            max_retry_count: extra attempts; default ``ABEJA_SDK_MAX_RETRY_COUNT`` or 5.
+            base_url: the API's URL; default ``ABEJA_API_URL`` or ``https://api.abeja.io``.
+            session: your own ``requests.Session`` to send through (betamax, requests-cache,
+                mounted adapters); ``close()`` leaves it open.
+            max_answer_bytes: the largest answer body read, counted after decompression
+                (default 32 MiB); a larger one raises ``InvalidResponseError``.
+            transport: (internal) the transport of a ``Client`` to share.
+        """
         if transport is None:
             # The caller's dict is read once and dropped: a traceback rendered with its
             # locals shows no secret for this frame.

@@ -41,16 +41,7 @@ class APIClient(SeedClient):
         "1410000000000", "test_job_definition", "cpu-1", "abeja-inc/all-cpu:19.10", "lab")
     ```
 
-    Args:
-        credential: ``{"auth_token": ...}``, ``{"user_id": ..., "personal_access_token": ...}``
-            or ``{"datasource_id": ..., "datasource_secret": ...}``; default: environment.
-        timeout: seconds for connect and read; default ``ABEJA_SDK_CONNECTION_TIMEOUT`` or 30.
-        max_retry_count: extra attempts; default ``ABEJA_SDK_MAX_RETRY_COUNT`` or 5.
-        base_url: the API's URL; default ``ABEJA_API_URL`` or ``https://api.abeja.io``.
-        session: your own ``requests.Session`` to send through (betamax, requests-cache,
-            mounted adapters); ``close()`` leaves it open.
-        max_answer_bytes: the largest answer body read, counted after decompression
-            (default 32 MiB); a larger one raises ``InvalidResponseError``.
+    The constructor takes the platform SDK's arguments (see ``SeedClient``).
     """
 
     @refusals_as_bad_request
