@@ -38,4 +38,3 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from ._report import run_reported
 
     return run_reported(build_parser().parse_args(argv))
-

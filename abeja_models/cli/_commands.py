@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, TypeVar, Union
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Union
 
 from . import _output
 from ._client import notebooks_of, triggers_of, usage_error
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 Handler = Callable[[argparse.Namespace], int]
 Printed = Union[Iterable["PlatformModel"], Mapping[str, object]]
-CollectionT = TypeVar("CollectionT")
 
 
 def run_demo(arguments: argparse.Namespace) -> int:
@@ -90,50 +90,74 @@ def _print(printed: Printed, table: bool) -> None:
         _output.print_documents(printed, table=table)
 
 
-def _acting_on(
-    collection_of: Callable[[argparse.Namespace], AbstractContextManager[CollectionT]],
-) -> Callable[[Callable[[CollectionT, argparse.Namespace], Printed]], Handler]:
-    """Make an action on a collection a handler: open the collection, act, print the result."""
+class _Resources(Protocol):
+    """What a collection of the resource layer offers every command (Triggers, Notebooks)."""
 
-    def bind(action: Callable[[CollectionT, argparse.Namespace], Printed]) -> Handler:
+    def list(self) -> Sequence[PlatformModel]: ...
+
+    def get(self, resource_id: str, /) -> PlatformModel: ...
+
+    def delete(self, resource_id: str, /) -> None: ...
+
+
+ResourcesT = TypeVar("ResourcesT", bound=_Resources)
+
+
+@dataclass(frozen=True)
+class _Collection(Generic[ResourcesT]):
+    """How the commands of one collection reach it, and name one of its members."""
+
+    opened: Callable[[argparse.Namespace], AbstractContextManager[ResourcesT]]
+    id_argument: str
+    """The positional argument that names a member (``trigger_id``)."""
+    id_key: str
+    """The key under which a delete's record names what it deleted."""
+
+    def acting(self, action: Callable[[ResourcesT, argparse.Namespace], Printed]) -> Handler:
+        """A handler that opens the collection, runs ``action`` and prints what it returns."""
+
         @functools.wraps(action)
         def handler(arguments: argparse.Namespace) -> int:
-            with collection_of(arguments) as collection:
+            with self.opened(arguments) as collection:
                 _print(action(collection, arguments), arguments.table)
             return 0
 
         return handler
 
-    return bind
+    def listing(self) -> Handler:
+        """``... list``: every member."""
+        return self.acting(lambda collection, arguments: collection.list())
+
+    def showing(self) -> Handler:
+        """``... get``: one member."""
+        return self.acting(
+            lambda collection, arguments: [collection.get(getattr(arguments, self.id_argument))]
+        )
+
+    def deleting(self) -> Handler:
+        """``... delete``: prints what was deleted."""
+
+        def delete(collection: ResourcesT, arguments: argparse.Namespace) -> Printed:
+            resource_id: str = getattr(arguments, self.id_argument)
+            collection.delete(resource_id)
+            return {self.id_key: resource_id, "deleted": True}
+
+        return self.acting(delete)
 
 
-_on_triggers = _acting_on(triggers_of)
-_on_notebooks = _acting_on(notebooks_of)
-
+_TRIGGERS: _Collection[Triggers] = _Collection(triggers_of, "trigger_id", "trigger_id")
+_NOTEBOOKS: _Collection[Notebooks] = _Collection(
+    notebooks_of, "notebook_id", "training_notebook_id"
+)
 
 # Triggers ---------------------------------------------------------------------------------
 
-
-@_on_triggers
-def list_triggers(triggers: Triggers, arguments: argparse.Namespace) -> Printed:
-    """``triggers list``."""
-    return triggers.list()
+list_triggers = _TRIGGERS.listing()
+get_trigger = _TRIGGERS.showing()
+delete_trigger = _TRIGGERS.deleting()
 
 
-@_on_triggers
-def get_trigger(triggers: Triggers, arguments: argparse.Namespace) -> Printed:
-    """``triggers get``."""
-    return [triggers.get(arguments.trigger_id)]
-
-
-@_on_triggers
-def delete_trigger(triggers: Triggers, arguments: argparse.Namespace) -> Printed:
-    """``triggers delete``: prints what was deleted."""
-    triggers.delete(arguments.trigger_id)
-    return {"trigger_id": arguments.trigger_id, "deleted": True}
-
-
-@_on_triggers
+@_TRIGGERS.acting
 def trigger_runs(triggers: Triggers, arguments: argparse.Namespace) -> Printed:
     """``triggers runs``: page after page, as they arrive."""
     return triggers.runs(
@@ -141,7 +165,7 @@ def trigger_runs(triggers: Triggers, arguments: argparse.Namespace) -> Printed:
     )
 
 
-@_on_triggers
+@_TRIGGERS.acting
 def create_trigger(triggers: Triggers, arguments: argparse.Namespace) -> Printed:
     """``triggers create``: every field of ``CreateTriggerParams`` from its option."""
     return [triggers.create(**CREATE_TRIGGER.values(arguments))]
@@ -149,20 +173,12 @@ def create_trigger(triggers: Triggers, arguments: argparse.Namespace) -> Printed
 
 # Notebooks --------------------------------------------------------------------------------
 
-
-@_on_notebooks
-def list_notebooks(notebooks: Notebooks, arguments: argparse.Namespace) -> Printed:
-    """``notebooks list``."""
-    return notebooks.list()
+list_notebooks = _NOTEBOOKS.listing()
+get_notebook = _NOTEBOOKS.showing()
+delete_notebook = _NOTEBOOKS.deleting()
 
 
-@_on_notebooks
-def get_notebook(notebooks: Notebooks, arguments: argparse.Namespace) -> Printed:
-    """``notebooks get``."""
-    return [notebooks.get(arguments.notebook_id)]
-
-
-@_on_notebooks
+@_NOTEBOOKS.acting
 def create_notebook(notebooks: Notebooks, arguments: argparse.Namespace) -> Printed:
     """``notebooks create``: every field of ``NotebookParams`` from its option."""
     return [notebooks.create(**NOTEBOOK_SETTINGS.values(arguments))]
@@ -180,26 +196,19 @@ def update_notebook(arguments: argparse.Namespace) -> int:
     return 0
 
 
-@_on_notebooks
+@_NOTEBOOKS.acting
 def start_notebook(notebooks: Notebooks, arguments: argparse.Namespace) -> Printed:
     """``notebooks start``: every field of ``StartNotebookParams`` from its option."""
     return [notebooks.start(arguments.notebook_id, **START_NOTEBOOK.values(arguments))]
 
 
-@_on_notebooks
+@_NOTEBOOKS.acting
 def stop_notebook(notebooks: Notebooks, arguments: argparse.Namespace) -> Printed:
     """``notebooks stop``."""
     return [notebooks.stop(arguments.notebook_id)]
 
 
-@_on_notebooks
-def delete_notebook(notebooks: Notebooks, arguments: argparse.Namespace) -> Printed:
-    """``notebooks delete``: prints what was deleted."""
-    notebooks.delete(arguments.notebook_id)
-    return {"training_notebook_id": arguments.notebook_id, "deleted": True}
-
-
-@_on_notebooks
+@_NOTEBOOKS.acting
 def notebook_logs(notebooks: Notebooks, arguments: argparse.Namespace) -> Printed:
     """``notebooks logs``: with --follow, until interrupted."""
     return notebooks.logs(arguments.notebook_id, follow=arguments.follow)

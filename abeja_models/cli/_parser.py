@@ -10,7 +10,7 @@ from . import _commands
 from ._client import CONNECT_TIMEOUT, MAX_RETRIES, ORGANIZATION_VARIABLE, READ_TIMEOUT
 from ._parts import Parser, command, page_size, port, seconds, subcommands
 from ._report import CREDENTIAL_PAIRS, TOKEN_VARIABLE
-from ._resource_parsers import add_notebook_commands, add_trigger_commands
+from ._resource_parsers import add_resource_commands
 
 _USER, _PERSONAL_ACCESS_TOKEN = CREDENTIAL_PAIRS[0]
 _EPILOG = f"""\
@@ -31,6 +31,7 @@ exit status:
   2  a usage mistake: a missing or invalid option or argument
   130 interrupted
 """
+
 
 def build_parser() -> Parser:
     """The whole command line: ``demo``, ``emulator``, ``triggers ...``, ``notebooks ...``."""
@@ -54,8 +55,7 @@ def build_parser() -> Parser:
     )
     _add_emulator_command(commands)
     connection = _connection_options()
-    add_trigger_commands(commands, connection)
-    add_notebook_commands(commands, connection)
+    add_resource_commands(commands, connection)
     return parser
 
 

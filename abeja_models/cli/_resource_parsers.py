@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
+from ..testing import seed
 from . import _commands
 from ._options import CREATE_TRIGGER, NOTEBOOK_SETTINGS, START_NOTEBOOK
 from ._parts import Commands, Parser, command, group, positive_count
 
 
-def add_trigger_commands(commands: Commands[Parser], connection: Parser) -> None:
-    """``triggers list|get|delete|runs|create``."""
-    from ..testing import seed
-
-    actions = group(
-        commands,
-        "triggers",
-        "the triggers of a deployment",
-        "List, show, create and delete the triggers of a deployment (a trigger runs a model\n"
-        "version on every file put into a DataLake channel), and list their runs.",
-        [
-            "abeja-models triggers list -o ORG -d DEPLOYMENT",
+def add_resource_commands(commands: Commands[Parser], connection: Parser) -> None:
+    """``triggers ...`` and ``notebooks ...``: each a group of commands on one collection."""
+    for name, summary, description, example, scope, add_actions in (
+        (
+            "triggers",
+            "the triggers of a deployment",
+            "List, show, create and delete the triggers of a deployment (a trigger runs a model\n"
+            "version on every file put into a DataLake channel), and list their runs.",
             f"abeja-models triggers runs --emulator {seed.TRIGGER} --table",
-        ],
-    )
-    scope = _scope(connection, "-d", "--deployment", "deployment id", seed.DEPLOYMENT)
-    where = "-o ORG -d DEPLOYMENT"
+            ("-d", "--deployment", "DEPLOYMENT", "deployment id", seed.DEPLOYMENT),
+            _add_trigger_actions,
+        ),
+        (
+            "notebooks",
+            "the notebooks of a job definition",
+            "List, create, change, start, stop and delete the Jupyter notebooks of a job\n"
+            "definition, and print their logs.",
+            f"abeja-models notebooks logs --emulator {seed.NOTEBOOK} --follow",
+            ("-j", "--job-definition", "JOB", "job definition name", seed.JOB_DEFINITION),
+            _add_notebook_actions,
+        ),
+    ):
+        short, flag, placeholder, what, seeded = scope
+        where = f"-o ORG {short} {placeholder}"
+        actions = group(
+            commands, name, summary, description, [f"abeja-models {name} list {where}", example]
+        )
+        add_actions(actions, _scope(connection, short, flag, what, seeded), where)
 
+
+def _add_trigger_actions(actions: Commands[Parser], scope: Parser, where: str) -> None:
     command(
         actions,
         "list",
@@ -92,25 +106,7 @@ def add_trigger_commands(commands: Commands[Parser], connection: Parser) -> None
     )
 
 
-def add_notebook_commands(commands: Commands[Parser], connection: Parser) -> None:
-    """``notebooks list|create|get|stop|delete|update|start|logs``."""
-    from ..testing import seed
-
-    actions = group(
-        commands,
-        "notebooks",
-        "the notebooks of a job definition",
-        "List, create, change, start, stop and delete the Jupyter notebooks of a job\n"
-        "definition, and print their logs.",
-        [
-            "abeja-models notebooks list -o ORG -j JOB",
-            f"abeja-models notebooks logs --emulator {seed.NOTEBOOK} --follow",
-        ],
-    )
-    scope = _scope(
-        connection, "-j", "--job-definition", "job definition name", seed.JOB_DEFINITION
-    )
-    where = "-o ORG -j JOB"
+def _add_notebook_actions(actions: Commands[Parser], scope: Parser, where: str) -> None:
     seeded = seed.NOTEBOOK
 
     command(
@@ -206,7 +202,5 @@ def add_notebook_commands(commands: Commands[Parser], connection: Parser) -> Non
 def _scope(connection: Parser, short: str, flag: str, what: str, seeded: str) -> Parser:
     """The connection options and the one naming the collection's parent."""
     scope = Parser(add_help=False, parents=[connection])
-    scope.add_argument(
-        short, flag, help=f"{what} (required; with --emulator, default {seeded})"
-    )
+    scope.add_argument(short, flag, help=f"{what} (required; with --emulator, default {seeded})")
     return scope

@@ -149,8 +149,7 @@ def test_cli_with_an_odd_token_succeeds_or_fails_in_one_line_without_it(
 def test_cli_unexpected_exception_is_one_line_with_its_type_only(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from abeja_models.cli import _output
-    from abeja_models.cli import main
+    from abeja_models.cli import _output, main
 
     def broken(*args: object, **kwargs: object) -> int:
         raise RuntimeError(f"a bug that quotes Bearer {SECRET}")
@@ -168,8 +167,7 @@ def test_cli_unexpected_exception_is_one_line_with_its_type_only(
 def test_cli_masks_an_environment_credential_that_an_error_quotes(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from abeja_models.cli import _output
-    from abeja_models.cli import main
+    from abeja_models.cli import _output, main
     from abeja_models.errors import APIConnectionError
 
     def leaky(*args: object, **kwargs: object) -> int:
