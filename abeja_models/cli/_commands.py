@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Union
 from . import _output
 from ._client import notebooks_of, triggers_of, usage_error
 from ._options import CREATE_TRIGGER, NOTEBOOK_SETTINGS, START_NOTEBOOK
-from ._report import EXIT_ERROR
+from ._report import EXIT_ERROR, TOKEN_VARIABLE
 
 if TYPE_CHECKING:
     from ..models._base import PlatformModel
@@ -58,7 +58,7 @@ def serve_emulator(arguments: argparse.Namespace) -> int:
         print(f"  export {name}={value}")
     print("Start a run on every trigger watching a DataLake channel with:")
     print(
-        f'  curl -X POST -H "Authorization: Bearer {environment["PLATFORM_AUTH_TOKEN"]}"'
+        f'  curl -X POST -H "Authorization: Bearer {environment[TOKEN_VARIABLE]}"'
         f" {emulator.url}/_emulator/channels/CHANNEL_ID/files"
     )
     sys.stdout.flush()
