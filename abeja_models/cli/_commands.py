@@ -31,9 +31,9 @@ Printed = Union[Iterable["PlatformModel"], Mapping[str, object]]
 
 def run_demo(arguments: argparse.Namespace) -> int:
     """``demo``: the scripted walk through the SDK."""
-    from .._demo import run_demo
+    from .._demo import run_demo as demo
 
-    return run_demo(sys.stdout)
+    return demo(sys.stdout)
 
 
 def serve_emulator(arguments: argparse.Namespace) -> int:
