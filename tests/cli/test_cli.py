@@ -11,18 +11,9 @@ import urllib.request
 import pytest
 
 from abeja_models import Notebook, Trigger, TriggerRun
-from abeja_models.cli import main
 from abeja_models.testing import PlatformEmulator
 
-ORG = "1234567890123"
-DEPLOYMENT = ["-o", ORG, "-d", "1111111111111"]
-JOB = ["-o", ORG, "-j", "job-1"]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out.splitlines(), captured.err
+from .commands import CREATE, DEPLOYMENT, JOB, ORG, run, usage_error
 
 
 def test_demo_runs_start_to_finish_as_a_module() -> None:
@@ -155,36 +146,8 @@ def _wait_for_log_lines(emulator: PlatformEmulator, notebook_id: str) -> None:
 @pytest.mark.parametrize(
     ("argv", "expected", "exit_code"),
     [
-        (
-            [
-                "triggers",
-                "create",
-                *DEPLOYMENT,
-                "--version-id",
-                "v",
-                "--input-service-id",
-                "c",
-                "--retry-count",
-                "12",
-            ],
-            "ValidationError: invalid retry_count=12",
-            2,
-        ),
-        (
-            [
-                "triggers",
-                "create",
-                *DEPLOYMENT,
-                "--version-id",
-                "v",
-                "--input-service-id",
-                "c",
-                "--env",
-                "NOVALUE",
-            ],
-            "ValidationError: invalid --env='NOVALUE'",
-            2,
-        ),
+        ([*CREATE, "--retry-count", "12"], "ValidationError: invalid retry_count=12", 2),
+        ([*CREATE, "--env", "NOVALUE"], "ValidationError: invalid --env='NOVALUE'", 2),
         (["triggers", "get", *DEPLOYMENT, "tri-0000000000000000"], "NotFound", 1),
         (["triggers", "get", *DEPLOYMENT, "../x"], "ValidationError: invalid trigger_id", 2),
         (["notebooks", "update", *JOB, "1", "--instance-type", "cpu1"], "instance_type", 2),
@@ -209,20 +172,7 @@ def test_mistakes_and_api_errors_are_one_line_usage_2_api_1(
 @pytest.mark.parametrize(
     "argv",
     [
-        [
-            "triggers",
-            "create",
-            "-o",
-            "1",
-            "-d",
-            "2",
-            "--version-id",
-            "v",
-            "--input-service-id",
-            "c",
-            "--retry-count",
-            "many",
-        ],
+        [*CREATE, "--retry-count", "many"],
         ["notebooks", "create", *JOB, "--notebook-type", "Lab"],
         ["triggers", "frobnicate"],
         ["triggers", "list"],
@@ -236,12 +186,7 @@ def test_mistakes_and_api_errors_are_one_line_usage_2_api_1(
 def test_usage_mistakes_are_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
-    with pytest.raises(SystemExit) as exited:
-        main(argv)
-    assert exited.value.code == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
-    assert "error:" in err
+    assert "error:" in usage_error(capsys, *argv)
 
 
 def test_unauthorized_without_credentials_names_the_variables(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -21,42 +20,17 @@ from abeja_models.cli import main
 from abeja_models.testing import PlatformEmulator
 from abeja_models.testing import seed as seeded
 
-ORG = "1234567890123"
-DEPLOYMENT = ["-o", ORG, "-d", "1111111111111"]
-JOB = ["-o", ORG, "-j", "job-1"]
-CREATE = ["triggers", "create", *DEPLOYMENT, "--version-id", "v", "--input-service-id", "c"]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out.splitlines(), captured.err
-
-
-def usage_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    """The one line argparse (or the command, the same way) printed for a usage mistake."""
-    with pytest.raises(SystemExit) as exited:
-        main(list(argv))
-    assert exited.value.code == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.count("\n") == 1, captured.err
-    return captured.err
-
-
-def process_environment(**settings: str) -> dict[str, str]:
-    """This process's environment without the platform's variables, plus ``settings``."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("ABEJA_", "PLATFORM_"))
-    }
-    env.update(settings)
-    return env
-
-
-def command(*argv: str) -> list[str]:
-    return [sys.executable, "-m", "abeja_models", *argv]
+from .commands import (
+    CREATE,
+    DEPLOYMENT,
+    JOB,
+    ORG,
+    command,
+    process_environment,
+    run,
+    run_process,
+    usage_error,
+)
 
 
 @pytest.fixture
@@ -215,6 +189,9 @@ def test_a_retry_is_reported_on_stderr_as_one_line(
     assert "retry 1/" in lines[0]
 
 
+LIST = ["triggers", "list", "-o", "1", "-d", "2"]
+
+
 def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -223,16 +200,7 @@ def closed_port() -> int:
 
 def test_an_unreachable_server_fails_in_seconds_and_says_it_is_retrying() -> None:
     url = f"http://127.0.0.1:{closed_port()}"
-    began = time.monotonic()
-    finished = subprocess.run(
-        command("triggers", "list", "-o", "1", "-d", "2"),
-        env=process_environment(ABEJA_API_URL=url, PLATFORM_AUTH_TOKEN="t"),
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    elapsed = time.monotonic() - began
+    finished, elapsed = run_process(LIST, 30, ABEJA_API_URL=url, PLATFORM_AUTH_TOKEN="t")
     assert finished.returncode == 1
     lines = finished.stderr.splitlines()
     assert [line for line in lines if "retry" in line] == lines[:-1]
@@ -251,41 +219,25 @@ def never_accepting() -> Iterator[str]:
         yield f"http://127.0.0.1:{listener.getsockname()[1]}"
 
 
-def test_the_connect_timeout_is_a_few_seconds_by_default(never_accepting: str) -> None:
-    began = time.monotonic()
-    finished = subprocess.run(
-        command("triggers", "list", "-o", "1", "-d", "2"),
-        env=process_environment(
-            ABEJA_API_URL=never_accepting, PLATFORM_AUTH_TOKEN="t", ABEJA_SDK_MAX_RETRY_COUNT="0"
-        ),
-        capture_output=True,
-        text=True,
-        timeout=15,
-        check=False,
+@pytest.mark.parametrize(
+    ("settings", "fastest", "slowest"),
+    [({}, 2.5, 8), ({"ABEJA_SDK_CONNECTION_TIMEOUT": "0.5"}, 0, 2.5)],
+    ids=["a-few-seconds-by-default", "the-variable-still-rules"],
+)
+def test_the_connect_timeout(
+    never_accepting: str, settings: dict[str, str], fastest: float, slowest: float
+) -> None:
+    finished, elapsed = run_process(
+        LIST,
+        15,
+        ABEJA_API_URL=never_accepting,
+        PLATFORM_AUTH_TOKEN="t",
+        ABEJA_SDK_MAX_RETRY_COUNT="0",
+        **settings,
     )
-    elapsed = time.monotonic() - began
     assert finished.returncode == 1
     assert "APITimeoutError" in finished.stderr
-    assert 2.5 < elapsed < 8, elapsed
-
-
-def test_the_connection_timeout_variable_still_rules(never_accepting: str) -> None:
-    began = time.monotonic()
-    finished = subprocess.run(
-        command("triggers", "list", "-o", "1", "-d", "2"),
-        env=process_environment(
-            ABEJA_API_URL=never_accepting,
-            PLATFORM_AUTH_TOKEN="t",
-            ABEJA_SDK_MAX_RETRY_COUNT="0",
-            ABEJA_SDK_CONNECTION_TIMEOUT="0.5",
-        ),
-        capture_output=True,
-        text=True,
-        timeout=15,
-        check=False,
-    )
-    assert finished.returncode == 1
-    assert time.monotonic() - began < 2.5
+    assert fastest < elapsed < slowest, elapsed
 
 
 # --emulator -------------------------------------------------------------------------------

@@ -149,13 +149,12 @@ def test_cli_with_an_odd_token_succeeds_or_fails_in_one_line_without_it(
 def test_cli_unexpected_exception_is_one_line_with_its_type_only(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from abeja_models import _cli_output
-    from abeja_models.cli import main
+    from abeja_models.cli import _output, main
 
     def broken(*args: object, **kwargs: object) -> int:
         raise RuntimeError(f"a bug that quotes Bearer {SECRET}")
 
-    monkeypatch.setattr(_cli_output, "print_documents", broken)
+    monkeypatch.setattr(_output, "print_documents", broken)
     code = main(["triggers", "list", "--emulator", "-d", "2"])
     captured = capsys.readouterr()
     assert code == 1
@@ -168,8 +167,7 @@ def test_cli_unexpected_exception_is_one_line_with_its_type_only(
 def test_cli_masks_an_environment_credential_that_an_error_quotes(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from abeja_models import _cli_output
-    from abeja_models.cli import main
+    from abeja_models.cli import _output, main
     from abeja_models.errors import APIConnectionError
 
     def leaky(*args: object, **kwargs: object) -> int:
@@ -177,7 +175,7 @@ def test_cli_masks_an_environment_credential_that_an_error_quotes(
         raise APIConnectionError(message, method="GET", url="http://user:pw@127.0.0.1/")
 
     monkeypatch.setenv("PLATFORM_AUTH_TOKEN", SECRET + "\n")
-    monkeypatch.setattr(_cli_output, "print_documents", leaky)
+    monkeypatch.setattr(_output, "print_documents", leaky)
     code = main(["triggers", "list", "--emulator", "-d", "2"])
     err = capsys.readouterr().err
     assert code == 1

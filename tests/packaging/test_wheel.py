@@ -40,7 +40,7 @@ def test_wheel_ships_the_typing_marker_and_the_plugin(wheel: zipfile.ZipFile) ->
     names = set(wheel.namelist())
     assert "abeja_models/py.typed" in names
     assert "abeja_models/testing/pytest_plugin.py" in names
-    assert "abeja_models/cli.py" in names
+    assert "abeja_models/cli/__init__.py" in names
     assert not [name for name in names if name.startswith(("tests/", "examples/"))]
 
 

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Optional, TextIO
 
-from .models import LogEvent, Notebook, Trigger, TriggerRun
-from .models._base import PlatformModel
+from ..models import LogEvent, Notebook, Trigger, TriggerRun
+from ..models._base import PlatformModel
 
 _COLUMNS: dict[type[PlatformModel], tuple[tuple[str, int], ...]] = {
     Trigger: (

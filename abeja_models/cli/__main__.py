@@ -1,0 +1,7 @@
+"""``python -m abeja_models.cli``: the ``abeja-models`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,132 @@
+"""A command's options read from the SDK's parameter model: one option for each field.
+
+The fields of ``CreateTriggerParams``, ``NotebookParams`` and ``StartNotebookParams`` are
+the one list of what each call takes; a field added there becomes an option here, and its
+value reaches the call under the field's name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
+
+import typing_extensions
+from pydantic import BaseModel
+
+from ..errors import ValidationError
+from ..models.params import CreateTriggerParams, NotebookParams, StartNotebookParams
+
+_LITERALS = (typing.Literal, typing_extensions.Literal)
+_UNIONS = (Union, getattr(types, "UnionType", Union))  # Optional[X], and X | None from 3.10
+
+
+@dataclass(frozen=True)
+class ParamOptions:
+    """The options that stand for the fields of ``model``, and the values read back from them.
+
+    ``shell`` holds what the command line adds to a field, as ``add_argument`` keywords
+    (``help``, ``default``, ...), and ``flag``, the option's spelling when it is not the
+    field's name in dashes. ``convert`` turns an option's value into the field's.
+    """
+
+    model: type[BaseModel]
+    shell: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    convert: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
+
+    def flags(self) -> list[str]:
+        """The options, in the model's order."""
+        return [self._flag(name) for name in self.model.model_fields]
+
+    def add_to(self, parser: argparse.ArgumentParser) -> None:
+        """Add an option for every field; a field the shell must fill is a required option."""
+        for name, info in self.model.model_fields.items():
+            extra = dict(self.shell.get(name, {}))
+            extra.pop("flag", None)
+            typed = _typed(info.annotation)
+            if typed is None and not {"type", "action"} & extra.keys():
+                raise TypeError(f"{self.model.__name__}.{name}: say in `shell` how to read it")
+            keywords = {**(typed or {}), **extra}
+            keywords.setdefault("required", info.is_required() and "default" not in keywords)
+            parser.add_argument(self._flag(name), dest=name, **keywords)
+
+    def values(self, arguments: argparse.Namespace) -> dict[str, Any]:
+        """The keyword arguments of the call: every field, read from its option."""
+        return {
+            name: self.convert.get(name, _unchanged)(getattr(arguments, name))
+            for name in self.model.model_fields
+        }
+
+    def _flag(self, name: str) -> str:
+        spelt: str = self.shell.get(name, {}).get("flag", "--" + name.replace("_", "-"))
+        return spelt
+
+
+def _typed(annotation: object) -> Optional[dict[str, Any]]:
+    """What a field's type says about its option (``type=int``, the choices); ``None``: unknown."""
+    kind = _optional_of(annotation)
+    if kind is str:
+        return {}
+    if kind is int:
+        return {"type": int}
+    if typing.get_origin(kind) in _LITERALS:
+        return {"choices": typing.get_args(kind)}
+    return None
+
+
+def _optional_of(annotation: object) -> object:
+    """``X`` for ``Optional[X]``, else the annotation itself."""
+    if typing.get_origin(annotation) in _UNIONS:
+        members = [kind for kind in typing.get_args(annotation) if kind is not type(None)]
+        if len(members) == 1:
+            return members[0]
+    return annotation
+
+
+def _unchanged(value: object) -> object:
+    return value
+
+
+def _environment(pairs: list[str]) -> Optional[dict[str, str]]:
+    environment: dict[str, str] = {}
+    for pair in pairs:
+        name, separator, value = pair.partition("=")
+        if not separator or not name:
+            raise ValidationError("--env", "NAME=VALUE", pair)
+        environment[name] = value
+    return environment or None
+
+
+CREATE_TRIGGER = ParamOptions(
+    CreateTriggerParams,
+    shell={
+        "version_id": {"help": "the version to run (ver-...)"},
+        "input_service_name": {"default": "datalake"},
+        "input_service_id": {"help": "the DataLake channel id"},
+        "retry_count": {"help": "0..9 (platform default 5)"},
+        "environment": {
+            "flag": "--env",
+            "action": "append",
+            "default": [],
+            "metavar": "NAME=VALUE",
+            "help": "an environment variable for the model's code (repeatable)",
+        },
+    },
+    convert={"environment": _environment},
+)
+"""``triggers create``."""
+
+NOTEBOOK_SETTINGS = ParamOptions(
+    NotebookParams,
+    shell={
+        "instance_type": {"help": "e.g. cpu-1, gpu:b-4"},
+        "image": {"help": "e.g. abeja-inc/all-cpu:19.10"},
+    },
+)
+"""``notebooks create`` and ``notebooks update``."""
+
+START_NOTEBOOK = ParamOptions(StartNotebookParams)
+"""``notebooks start``."""

@@ -1,0 +1,110 @@
+"""The parser: the commands, their options and help, each bound to its handler."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from .._version import __version__
+from . import _commands
+from ._client import CONNECT_TIMEOUT, MAX_RETRIES, ORGANIZATION_VARIABLE, READ_TIMEOUT
+from ._parts import Parser, command, page_size, port, seconds, subcommands
+from ._report import CREDENTIAL_PAIRS, TOKEN_VARIABLE
+from ._resource_parsers import add_resource_commands
+
+_USER, _PERSONAL_ACCESS_TOKEN = CREDENTIAL_PAIRS[0]
+_EPILOG = f"""\
+environment:
+  ABEJA_API_URL                 the API (default https://api.abeja.io); or --base-url
+  {TOKEN_VARIABLE:<30}a platform auth token, or both of:
+  {_USER:<32}a user id and
+  {_PERSONAL_ACCESS_TOKEN}  its personal access token
+  {ORGANIZATION_VARIABLE:<30}the organization; or -o/--organization
+  ABEJA_SDK_CONNECTION_TIMEOUT  seconds per connect and read; or --timeout (default:
+                                {CONNECT_TIMEOUT:g} s to connect, {READ_TIMEOUT:g} s per read)
+  ABEJA_SDK_MAX_RETRY_COUNT     retries of a passing failure (default here: {MAX_RETRIES});
+                                each retry is reported on stderr
+
+exit status:
+  0  done (also when the reader of the output went away, as with `| head`)
+  1  the platform, the network or the settings in the environment refused
+  2  a usage mistake: a missing or invalid option or argument
+  130 interrupted
+"""
+
+
+def build_parser() -> Parser:
+    """The whole command line: ``demo``, ``emulator``, ``triggers ...``, ``notebooks ...``."""
+    parser = Parser(
+        prog="abeja-models",
+        description="The ABEJA Platform Trigger and Notebook APIs, typed, from a shell.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"abeja-models {__version__}")
+    commands = subcommands(parser, "command", "COMMAND")
+    command(
+        commands,
+        "demo",
+        "walk through the SDK against a local emulator",
+        "Create a trigger and watch its runs, page through their history, start a notebook\n"
+        "and tail its log, then see mistakes caught and failures retried: the whole SDK\n"
+        "against an in-process emulator on 127.0.0.1 (no account, no network).",
+        ["abeja-models demo"],
+        _commands.run_demo,
+    )
+    _add_emulator_command(commands)
+    connection = _connection_options()
+    add_resource_commands(commands, connection)
+    return parser
+
+
+def _add_emulator_command(commands: argparse._SubParsersAction[Parser]) -> None:
+    emulator = command(
+        commands,
+        "emulator",
+        "serve a local platform until interrupted",
+        "Serve an emulated ABEJA Platform (Trigger and Notebook APIs) over HTTP until\n"
+        "Ctrl-C, and print the variables that point a client at it.",
+        [
+            "abeja-models emulator --port 8080",
+            "abeja-models emulator --port 0 --page-size 10",
+        ],
+        _commands.serve_emulator,
+    )
+    emulator.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    emulator.add_argument(
+        "--port", type=port, default=8080, help="port (default 8080; 0: any free one)"
+    )
+    emulator.add_argument(
+        "--page-size", type=page_size, default=50, help="trigger runs and log events per page"
+    )
+
+
+def _connection_options() -> Parser:
+    """The options every resource command shares: where the platform is, how to print."""
+    from ..testing import seed
+
+    connection = Parser(add_help=False)
+    connection.add_argument(
+        "-o",
+        "--organization",
+        default=os.environ.get(ORGANIZATION_VARIABLE) or None,
+        help=f"organization id (default ${ORGANIZATION_VARIABLE};"
+        f" with --emulator, {seed.ORGANIZATION})",
+    )
+    connection.add_argument("--base-url", help="API URL (default $ABEJA_API_URL)")
+    connection.add_argument(
+        "--emulator",
+        action="store_true",
+        help="use an in-process emulator seeded with data, not the platform; what a command"
+        " changes there is forgotten when it ends",
+    )
+    connection.add_argument("--table", action="store_true", help="aligned columns, not JSON")
+    connection.add_argument(
+        "--timeout",
+        type=seconds,
+        help="seconds per connect and read (default $ABEJA_SDK_CONNECTION_TIMEOUT,"
+        f" else {CONNECT_TIMEOUT:g} to connect and {READ_TIMEOUT:g} per read)",
+    )
+    return connection
