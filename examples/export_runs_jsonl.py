@@ -101,7 +101,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
 
 def run_on_emulator(output: Optional[Path]) -> int:
     """Make a trigger with finished runs on a local emulator and export them."""
-    emulator = PlatformEmulator(notebook_start_delay=0.2, run_step_delay=0.1, log_interval=0.05)
+    emulator = PlatformEmulator()  # its runs are added finished: no delay matters
     with emulator, Client(base_url=emulator.url, auth_token="example-token") as client:
         print(f"emulator listening on {emulator.url}")
         deployment = client.organization(EMULATOR_ORGANIZATION).deployment(EMULATOR_DEPLOYMENT)

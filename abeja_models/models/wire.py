@@ -6,10 +6,12 @@ checkers the keys. Keys the reference documents always show are required; the re
 ``NotRequired``. Fields the documents do not list may be present too.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: with string annotations, a TypedDict's
+# ``__required_keys__`` counts the ``NotRequired`` keys as required. Every annotation
+# below is valid at run time on Python 3.9.
 from typing import Optional, Union
 
+from pydantic import JsonValue
 from typing_extensions import NotRequired, TypedDict, final
 
 __all__ = [
@@ -45,7 +47,7 @@ class TriggerDict(TypedDict):
     output_service_name: Optional[str]
     output_service_id: Optional[str]
     models: dict[str, str]
-    model_version: NotRequired[str]
+    model_version: str
     model_version_id: str
     retry_count: int
     distribution: NotRequired[int]
@@ -69,7 +71,7 @@ class TriggerRunDict(TypedDict):
     model_version_id: str
     models: dict[str, str]
     input_data: dict[str, str]
-    output_template: NotRequired[Optional[str]]
+    output_template: NotRequired[Optional[JsonValue]]
     retry_count: int
     status: str
     user_env_vars: dict[str, str]

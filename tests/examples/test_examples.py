@@ -36,6 +36,15 @@ def run_example(name: str, *arguments: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def finished_output(name: str, created: str) -> tuple[str, str]:
+    """Run an example with ``--emulator``; its output and the id it says it ``created``."""
+    done = run_example(name, "--emulator")
+    assert done.returncode == 0, done.stdout + done.stderr
+    made = re.search(created, done.stdout)
+    assert made is not None, done.stdout
+    return done.stdout, made[1]
+
+
 def test_every_example_is_tested_and_documented() -> None:
     scripts = sorted(path.name for path in EXAMPLES.glob("*.py"))
     assert scripts == ["export_runs_jsonl.py", "notebook_session.py", "trigger_and_runs.py"]
@@ -46,31 +55,24 @@ def test_every_example_is_tested_and_documented() -> None:
 
 
 def test_trigger_and_runs() -> None:
-    done = run_example("trigger_and_runs.py", "--emulator")
-    assert done.returncode == 0, done.stdout + done.stderr
-    out = done.stdout
-    trigger_id = re.search(r"created trigger (tri-\d+)", out)
-    assert trigger_id is not None, out
+    out, trigger_id = finished_output("trigger_and_runs.py", r"created trigger (tri-\d+)")
     assert out.count("uploaded sample-") == 3
     # The runs were watched through their states, in that order, to the end.
     states = [out.index(f"runs: {state}=3") for state in ("PENDING", "RUNNING", "SUCCEEDED")]
     assert states == sorted(states), out
     assert len(re.findall(r"run-\d+\s+SUCCEEDED", out)) == 3
     assert "all 3 runs SUCCEEDED" in out
-    assert f"deleted trigger {trigger_id[1]}" in out
+    assert f"deleted trigger {trigger_id}" in out
 
 
 def test_notebook_session() -> None:
-    done = run_example("notebook_session.py", "--emulator")
-    assert done.returncode == 0, done.stdout + done.stderr
-    out = done.stdout
-    notebook_id = re.search(r"created notebook (\d+) \(notebook-1\): Pending", out)
-    assert notebook_id is not None, out
+    pattern = r"created notebook (\d+) \(notebook-1\): Pending"
+    out, notebook_id = finished_output("notebook_session.py", pattern)
     assert re.search(r"notebook is Running after \d+\.\d s", out), out
     assert "Pulling image abeja-inc/all-cpu:19.10" in out
     assert "Starting JupyterLab server on instance cpu-1" in out  # from following the log
     assert "notebook is Stopped" in out
-    assert f"deleted notebook {notebook_id[1]}" in out
+    assert f"deleted notebook {notebook_id}" in out
     steps = ["Running after", "recent log", "following the log", "Stopped", "deleted"]
     assert [out.index(step) for step in steps] == sorted(out.index(step) for step in steps)
 

@@ -71,8 +71,8 @@ class Mistake(NamedTuple):
     """The mistake a file declares: its line and the code each checker must give it."""
 
     line: int
-    mypy_code: str
-    pyright_rule: str
+    mypy: str
+    pyright: str
 
 
 def declared_mistakes(path: Path) -> list[Mistake]:
@@ -113,7 +113,7 @@ def run_mypy(files: list[Path]) -> tuple[int, str, list[Diagnostic]]:
 
 
 @pytest.fixture(scope="module")
-def mypy_on_mistakes() -> tuple[str, list[Diagnostic]]:
+def mypy_errors() -> tuple[str, list[Diagnostic]]:
     """One mypy run over every mistake file; tests pick out their file's errors."""
     code, output, errors = run_mypy(MISTAKES)
     assert code == 1, f"mypy should have failed on the mistakes:\n{output}"
@@ -130,16 +130,6 @@ def test_every_mistake_file_declares_exactly_one_mistake() -> None:
     assert len(MISTAKES) >= 5
     for path in MISTAKES:
         assert len(declared_mistakes(path)) == 1, f"{path.name} must mark one mistake"
-
-
-@pytest.mark.parametrize("path", MISTAKES, ids=[path.stem for path in MISTAKES])
-def test_mypy_reports_the_mistake_and_nothing_else(
-    path: Path, mypy_on_mistakes: tuple[str, list[Diagnostic]]
-) -> None:
-    output, errors = mypy_on_mistakes
-    reported = {(error.line, error.code) for error in errors if error.path == path.resolve()}
-    expected = {(mistake.line, mistake.mypy_code) for mistake in declared_mistakes(path)}
-    assert reported == expected, output
 
 
 # pyright: optional (``pip install pyright`` fetches node on its first run) -------------
@@ -194,13 +184,15 @@ def test_public_api_passes_pyright_strict(pyright_errors: tuple[str, list[Diagno
     assert [error for error in errors if error.path in must_pass] == [], output
 
 
+@pytest.mark.parametrize("checker", ["mypy", "pyright"])
 @pytest.mark.parametrize("path", MISTAKES, ids=[path.stem for path in MISTAKES])
-def test_pyright_reports_the_mistake_and_nothing_else(
-    path: Path, pyright_errors: tuple[str, list[Diagnostic]]
+def test_the_checker_reports_the_mistake_and_nothing_else(
+    path: Path, checker: str, request: pytest.FixtureRequest
 ) -> None:
-    output, errors = pyright_errors
+    # Each checker's errors come from its fixture: one run per session, over every mistake.
+    output, errors = request.getfixturevalue(f"{checker}_errors")
     reported = {(error.line, error.code) for error in errors if error.path == path.resolve()}
-    expected = {(mistake.line, mistake.pyright_rule) for mistake in declared_mistakes(path)}
+    expected = {(mistake.line, getattr(mistake, checker)) for mistake in declared_mistakes(path)}
     assert reported == expected, output
 
 
