@@ -30,6 +30,7 @@ from .fakes import FakeClock
 from .ids import BASE_URL, DEP, JOB, NOTEBOOK_ID, NOTEBOOK_URL, ORG, TRIGGER_ID, TRIGGER_URL
 
 _LowLevel = TypeVar("_LowLevel", bound=Union[TriggerAPIClient, NotebookAPIClient])
+_Model = TypeVar("_Model", bound=Union[Trigger, Notebook])
 
 
 @pytest.fixture(autouse=True)
@@ -127,38 +128,36 @@ def notebooks(client: Client) -> Notebooks:
     return client.organization(ORG).job_definition(JOB).notebooks
 
 
+def _fetcher(
+    api: responses.RequestsMock, url: str, doc: dict[str, Any], get: Callable[[], _Model]
+) -> Callable[..., _Model]:
+    """``fetch(**changes)``: ``doc`` with ``changes`` answered at ``url`` and fetched by
+    ``get`` (so bound to its collection); the mock is cleared afterwards."""
+
+    def fetch(**changes: Any) -> _Model:
+        api.get(url, json={**doc, **changes})
+        fetched = get()
+        api.calls.reset()
+        api.reset()
+        return fetched
+
+    return fetch
+
+
 @pytest.fixture
 def fetch_trigger(
     api: responses.RequestsMock, triggers: Triggers, trigger_doc: dict[str, Any]
 ) -> Callable[..., Trigger]:
-    """``fetch_trigger(**changes)``: the documented trigger, with ``changes``, fetched through
-    the client (so bound); the mock is cleared afterwards."""
-
-    def fetch(**changes: Any) -> Trigger:
-        api.get(TRIGGER_URL, json={**trigger_doc, **changes})
-        trigger = triggers.get(TRIGGER_ID)
-        api.calls.reset()
-        api.reset()
-        return trigger
-
-    return fetch
+    """``fetch_trigger(**changes)``: the documented trigger with ``changes``, fetched."""
+    return _fetcher(api, TRIGGER_URL, trigger_doc, lambda: triggers.get(TRIGGER_ID))
 
 
 @pytest.fixture
 def fetch_notebook(
     api: responses.RequestsMock, notebooks: Notebooks, notebook_doc: dict[str, Any]
 ) -> Callable[..., Notebook]:
-    """``fetch_notebook(**changes)``: the documented notebook, with ``changes``, fetched
-    through the client (so bound); the mock is cleared afterwards."""
-
-    def fetch(**changes: Any) -> Notebook:
-        api.get(NOTEBOOK_URL, json={**notebook_doc, **changes})
-        notebook = notebooks.get(NOTEBOOK_ID)
-        api.calls.reset()
-        api.reset()
-        return notebook
-
-    return fetch
+    """``fetch_notebook(**changes)``: the documented notebook with ``changes``, fetched."""
+    return _fetcher(api, NOTEBOOK_URL, notebook_doc, lambda: notebooks.get(NOTEBOOK_ID))
 
 
 @pytest.fixture

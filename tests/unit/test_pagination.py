@@ -11,22 +11,24 @@ from responses import matchers
 
 from abeja_models import Client, InvalidResponseError, Notebook, NotFound, Trigger, pagination
 
-BASE_URL = "https://api.test"
-ORG = "1234567890123"
-DEP = "1111111111111"
-TID = "tri-3333333333333333"
-JOB = "test_job_definition"
-NID = "1410000000000"
-TRIGGER_PATH = f"/organizations/{ORG}/deployments/{DEP}/triggers/{TID}"
-RUNS_URL = f"{BASE_URL}{TRIGGER_PATH}/runs"
-NOTEBOOK_PATH = f"/organizations/{ORG}/training/definitions/{JOB}/notebooks/{NID}"
-LOGS_URL = f"{BASE_URL}{NOTEBOOK_PATH}/recentlogs"
+from .ids import (
+    BASE_URL,
+    DEP,
+    JOB,
+    LOGS_URL,
+    NOTEBOOK_ID,
+    NOTEBOOK_PATH,
+    ORG,
+    RUNS_URL,
+    TRIGGER_ID,
+    TRIGGER_PATH,
+)
 
 
 @pytest.fixture
 def trigger(api: responses.RequestsMock, client: Client, trigger_doc: dict[str, Any]) -> Trigger:
     api.get(BASE_URL + TRIGGER_PATH, json=trigger_doc)
-    fetched = client.organization(ORG).deployment(DEP).triggers.get(TID)
+    fetched = client.organization(ORG).deployment(DEP).triggers.get(TRIGGER_ID)
     api.calls.reset()
     api.reset()
     return fetched
@@ -35,7 +37,7 @@ def trigger(api: responses.RequestsMock, client: Client, trigger_doc: dict[str, 
 @pytest.fixture
 def notebook(api: responses.RequestsMock, client: Client, notebook_doc: dict[str, Any]) -> Notebook:
     api.get(BASE_URL + NOTEBOOK_PATH, json=notebook_doc)
-    fetched = client.organization(ORG).job_definition(JOB).notebooks.get(NID)
+    fetched = client.organization(ORG).job_definition(JOB).notebooks.get(NOTEBOOK_ID)
     api.calls.reset()
     api.reset()
     return fetched
@@ -53,6 +55,7 @@ def _runs_page(api: responses.RequestsMock, query: dict[str, str], page: dict[st
 def test_runs_sends_nothing_until_the_first_item_is_asked_for(
     api: responses.RequestsMock, trigger: Trigger, trigger_run_doc: dict[str, Any]
 ) -> None:
+
     _runs_page(api, {}, _page(trigger_run_doc, ["run-1", "run-2"], "t1"))
     _runs_page(api, {"next_page_token": "t1"}, _page(trigger_run_doc, ["run-3"], None))
 
