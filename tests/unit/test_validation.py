@@ -221,32 +221,33 @@ def _create_both_ways(ctx: Context, **arguments: Any) -> list[Callable[[], objec
     ]
 
 
+def _bad_values(table: dict[str, list[Any]]) -> list[Any]:
+    """``{parameter: [bad values]}`` as (arguments, the parameter refused) cases."""
+    return [
+        pytest.param({name: value}, name, id=f"{name}={value!r}")
+        for name, values in table.items()
+        for value in values
+    ]
+
+
 @pytest.mark.parametrize(
     ("arguments", "parameter"),
     [
-        ({"retry_count": True}, "retry_count"),
-        ({"retry_count": False}, "retry_count"),
-        ({"retry_count": 10}, "retry_count"),
-        ({"retry_count": -1}, "retry_count"),
-        ({"retry_count": "3"}, "retry_count"),
-        ({"retry_count": 3.0}, "retry_count"),
-        ({"distribution": -1}, "distribution"),
-        ({"distribution": True}, "distribution"),
-        ({"distribution": "0"}, "distribution"),
-        ({"output_service_name": "datalake"}, "output_service_id"),
-        ({"output_service_id": "4444444444444"}, "output_service_name"),
-        ({"environment": {"A": 1}}, "environment"),
-        ({"environment": {1: "a"}}, "environment"),
-        ({"environment": {"A": None}}, "environment"),
-        ({"environment": ["A=b"]}, "environment"),
-        ({"environment": "A=b"}, "environment"),
-        ({"version_id": ""}, "version_id"),
-        ({"version_id": 1}, "version_id"),
-        ({"input_service_id": ""}, "input_service_id"),
-        ({"input_service_name": ""}, "input_service_name"),
-        ({"model_id": ""}, "model_id"),
+        *_bad_values(
+            {
+                "retry_count": [True, False, 10, -1, "3", 3.0],
+                "distribution": [-1, True, "0"],
+                "environment": [{"A": 1}, {1: "a"}, {"A": None}, ["A=b"], "A=b"],
+                "version_id": ["", 1],
+                "input_service_id": [""],
+                "input_service_name": [""],
+                "model_id": [""],
+            }
+        ),
+        # Both or neither: the one missing is named.
+        pytest.param({"output_service_name": "datalake"}, "output_service_id", id="name-alone"),
+        pytest.param({"output_service_id": "4444444444444"}, "output_service_name", id="id-alone"),
     ],
-    ids=repr,
 )
 def test_create_trigger_arguments_are_checked_in_both_layers(
     api: responses.RequestsMock, ctx: Context, arguments: dict[str, Any], parameter: str
@@ -309,31 +310,19 @@ def _notebook_params_both_ways(ctx: Context, **arguments: Any) -> list[Callable[
 
 @pytest.mark.parametrize(
     ("arguments", "parameter"),
-    [
-        ({"notebook_type": "Lab"}, "notebook_type"),
-        ({"notebook_type": "jupyter"}, "notebook_type"),
-        ({"notebook_type": ""}, "notebook_type"),
-        ({"notebook_type": 1}, "notebook_type"),
-        ({"instance_type": "cpu1"}, "instance_type"),
-        ({"instance_type": "cpu"}, "instance_type"),
-        ({"instance_type": "cpu-"}, "instance_type"),
-        ({"instance_type": "cpu-0"}, "instance_type"),
-        ({"instance_type": "cpu-0.0"}, "instance_type"),
-        ({"instance_type": "cpu--1"}, "instance_type"),
-        ({"instance_type": "CPU-1"}, "instance_type"),
-        ({"instance_type": "tpu-1"}, "instance_type"),
-        ({"instance_type": "gpu:e-1"}, "instance_type"),
-        ({"instance_type": "gpu:b4"}, "instance_type"),
-        ({"instance_type": " cpu-1"}, "instance_type"),
-        ({"instance_type": 1}, "instance_type"),
-        ({"image": ""}, "image"),
-        ({"image": "Not An Image"}, "image"),
-        ({"image": "abeja-inc/ALL-cpu:19.10"}, "image"),
-        ({"image": "abeja-inc/all-cpu:"}, "image"),
-        ({"image": "abeja-inc//all-cpu"}, "image"),
-        ({"image": "a" * 300}, "image"),
-    ],
-    ids=repr,
+    _bad_values(
+        {
+            "notebook_type": ["Lab", "jupyter", "", 1],
+            "instance_type": [
+                *("cpu1", "cpu", "cpu-", "cpu-0", "cpu-0.0", "cpu--1", "CPU-1", "tpu-1"),
+                *("gpu:e-1", "gpu:b4", " cpu-1", 1),
+            ],
+            "image": [
+                *("", "Not An Image", "abeja-inc/ALL-cpu:19.10", "abeja-inc/all-cpu:"),
+                *("abeja-inc//all-cpu", "a" * 300),
+            ],
+        }
+    ),
 )
 def test_notebook_arguments_are_checked_in_both_layers(
     api: responses.RequestsMock, ctx: Context, arguments: dict[str, Any], parameter: str
