@@ -273,22 +273,6 @@ def test_a_bad_environment_value_is_shown_with_its_whole_argument(
         assert "{'GOOD': '1', 'BAD': 2}" in str(error)
 
 
-@pytest.mark.parametrize("retry_count", [0, 9])
-def test_retry_count_bounds_are_accepted(
-    api: responses.RequestsMock,
-    sent: Callable[[int], Any],
-    ctx: Context,
-    trigger_created_doc: dict[str, Any],
-    retry_count: int,
-) -> None:
-    api.post(f"{BASE_URL}/organizations/{ORG}/deployments/{DEP}/triggers", json=trigger_created_doc)
-
-    _triggers(ctx).create(**TRIGGER_ARGS, retry_count=retry_count, distribution=0)
-
-    assert sent(0).body["retry_count"] == retry_count
-    assert sent(0).body["distribution"] == 0
-
-
 # -- notebooks -------------------------------------------------------------------------------
 
 
@@ -331,44 +315,66 @@ def test_notebook_arguments_are_checked_in_both_layers(
         assert_refused(api, call, parameter)
 
 
-@pytest.mark.parametrize(
-    "instance_type", ["cpu-1", "cpu-0.25", "cpu-16", "gpu-1", "gpu:a-1", "gpu:b-4", "gpu:d-8"]
-)
-def test_platform_instance_types_are_accepted(
+ACCEPTED = [
+    *(
+        pytest.param(
+            lambda c, v: _triggers(c).create(**TRIGGER_ARGS, retry_count=v, distribution=0),
+            value,
+            {
+                **TRIGGER_ARGS,
+                "input_service_name": "datalake",
+                "retry_count": value,
+                "distribution": 0,
+            },
+            id=f"retry_count={value}",
+        )
+        for value in (0, 9)
+    ),
+    *(
+        pytest.param(
+            lambda c, v: c.notebooks.create_notebook(ORG, JOB, v),
+            value,
+            {"instance_type": value},
+            id=f"instance_type={value}",
+        )
+        for value in ("cpu-1", "cpu-0.25", "cpu-16", "gpu-1", "gpu:a-1", "gpu:b-4", "gpu:d-8")
+    ),
+    *(
+        pytest.param(
+            lambda c, v: c.notebooks.update_notebook(ORG, JOB, NID, image=v),
+            value,
+            {"image": value},
+            id=f"image={value}",
+        )
+        for value in (
+            "abeja-inc/all-cpu:19.10",
+            "abeja-inc/all-gpu:20.10",
+            "python",
+            "registry.example.com:5000/team/my_image:1.0-rc",
+            "ubuntu@sha256:" + "a" * 64,
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "value", "body"), ACCEPTED)
+def test_an_accepted_value_is_sent_as_given(
     api: responses.RequestsMock,
     sent: Callable[[int], Any],
-    notebook_api: NotebookAPIClient,
-    notebook_doc: dict[str, Any],
-    instance_type: str,
+    ctx: Context,
+    trigger_created_doc: dict[str, Any],
+    call: Callable[[Context, Any], object],
+    value: Any,
+    body: dict[str, Any],
 ) -> None:
+    api.post(f"{BASE_URL}/organizations/{ORG}/deployments/{DEP}/triggers", json=trigger_created_doc)
     api.post(f"{BASE_URL}/organizations/{ORG}/training/definitions/{JOB}/notebooks", json={})
-
-    notebook_api.create_notebook(ORG, JOB, instance_type)
-
-    assert sent(0).body == {"instance_type": instance_type}
-
-
-@pytest.mark.parametrize(
-    "image",
-    [
-        "abeja-inc/all-cpu:19.10",
-        "abeja-inc/all-gpu:20.10",
-        "python",
-        "registry.example.com:5000/team/my_image:1.0-rc",
-        "ubuntu@sha256:" + "a" * 64,
-    ],
-)
-def test_docker_image_references_are_accepted(
-    api: responses.RequestsMock,
-    sent: Callable[[int], Any],
-    notebook_api: NotebookAPIClient,
-    image: str,
-) -> None:
     api.put(f"{BASE_URL}/organizations/{ORG}/training/definitions/{JOB}/notebooks/{NID}", json={})
 
-    notebook_api.update_notebook(ORG, JOB, NID, image=image)
+    call(ctx, value)
 
-    assert sent(0).body == {"image": image}
+    assert len(api.calls) == 1
+    assert sent(0).body == body
 
 
 # -- paging arguments ------------------------------------------------------------------------
