@@ -11,22 +11,25 @@ import copy
 import json
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from types import SimpleNamespace
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, TypeVar, Union
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import responses
 
-from abeja_models import Client
+from abeja_models import Client, Notebook, Trigger
 from abeja_models._http import _transport
 from abeja_models.notebook import APIClient as NotebookAPIClient
-from abeja_models.resources import _waiting
+from abeja_models.resources import Notebooks, Triggers, _waiting
 from abeja_models.triggers import APIClient as TriggerAPIClient
 
 from .fakes import FakeClock
+from .ids import BASE_URL, DEP, JOB, NOTEBOOK_ID, NOTEBOOK_URL, ORG, TRIGGER_ID, TRIGGER_URL
 
-BASE_URL = "https://api.test"
+_LowLevel = TypeVar("_LowLevel", bound=Union[TriggerAPIClient, NotebookAPIClient])
+_Model = TypeVar("_Model", bound=Union[Trigger, Notebook])
 
 
 @pytest.fixture(autouse=True)
@@ -79,23 +82,93 @@ def sent(api: responses.RequestsMock) -> Callable[[int], Sent]:
 
 
 @pytest.fixture
-def client() -> Iterator[Client]:
-    with Client(base_url=BASE_URL, auth_token="t", backoff_base=0, max_retries=2) as made:
+def all_sent(api: responses.RequestsMock, sent: Callable[[int], Sent]) -> Callable[[], list[Sent]]:
+    """``all_sent()``: every request the mocked platform received, in order."""
+    return lambda: [sent(i) for i in range(len(api.calls))]
+
+
+@pytest.fixture
+def max_retries() -> int:
+    """The retries of the clients below; a module that wants none overrides this fixture."""
+    return 2
+
+
+@pytest.fixture
+def client(max_retries: int) -> Iterator[Client]:
+    with Client(base_url=BASE_URL, auth_token="t", backoff_base=0, max_retries=max_retries) as made:
+        yield made
+
+
+def _low_level(kind: type[_LowLevel], max_retries: int) -> Iterator[_LowLevel]:
+    made = kind({"auth_token": "t"}, base_url=BASE_URL, max_retry_count=max_retries)
+    with closing(made):
         yield made
 
 
 @pytest.fixture
-def trigger_api() -> Iterator[TriggerAPIClient]:
-    made = TriggerAPIClient({"auth_token": "t"}, base_url=BASE_URL, max_retry_count=2)
-    yield made
-    made.close()
+def trigger_api(max_retries: int) -> Iterator[TriggerAPIClient]:
+    yield from _low_level(TriggerAPIClient, max_retries)
 
 
 @pytest.fixture
-def notebook_api() -> Iterator[NotebookAPIClient]:
-    made = NotebookAPIClient({"auth_token": "t"}, base_url=BASE_URL, max_retry_count=2)
-    yield made
-    made.close()
+def notebook_api(max_retries: int) -> Iterator[NotebookAPIClient]:
+    yield from _low_level(NotebookAPIClient, max_retries)
+
+
+@pytest.fixture
+def triggers(client: Client) -> Triggers:
+    """The triggers of the deployment of ``ids``."""
+    return client.organization(ORG).deployment(DEP).triggers
+
+
+@pytest.fixture
+def notebooks(client: Client) -> Notebooks:
+    """The notebooks of the job definition of ``ids``."""
+    return client.organization(ORG).job_definition(JOB).notebooks
+
+
+def _fetcher(
+    api: responses.RequestsMock, url: str, doc: dict[str, Any], get: Callable[[], _Model]
+) -> Callable[..., _Model]:
+    """``fetch(**changes)``: ``doc`` with ``changes`` answered at ``url`` and fetched by
+    ``get`` (so bound to its collection); the mock is cleared afterwards."""
+
+    def fetch(**changes: Any) -> _Model:
+        api.get(url, json={**doc, **changes})
+        fetched = get()
+        api.calls.reset()
+        api.reset()
+        return fetched
+
+    return fetch
+
+
+@pytest.fixture
+def fetch_trigger(
+    api: responses.RequestsMock, triggers: Triggers, trigger_doc: dict[str, Any]
+) -> Callable[..., Trigger]:
+    """``fetch_trigger(**changes)``: the documented trigger with ``changes``, fetched."""
+    return _fetcher(api, TRIGGER_URL, trigger_doc, lambda: triggers.get(TRIGGER_ID))
+
+
+@pytest.fixture
+def fetch_notebook(
+    api: responses.RequestsMock, notebooks: Notebooks, notebook_doc: dict[str, Any]
+) -> Callable[..., Notebook]:
+    """``fetch_notebook(**changes)``: the documented notebook with ``changes``, fetched."""
+    return _fetcher(api, NOTEBOOK_URL, notebook_doc, lambda: notebooks.get(NOTEBOOK_ID))
+
+
+@pytest.fixture
+def bound_trigger(fetch_trigger: Callable[..., Trigger]) -> Trigger:
+    """The documented trigger, fetched through the client."""
+    return fetch_trigger()
+
+
+@pytest.fixture
+def bound_notebook(fetch_notebook: Callable[..., Notebook]) -> Notebook:
+    """The documented notebook, fetched through the client."""
+    return fetch_notebook()
 
 
 # The reference documents' examples -----------------------------------------------------

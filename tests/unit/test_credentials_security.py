@@ -12,7 +12,15 @@ import responses
 
 from abeja_models import Client, __version__
 from abeja_models._config import Credentials, Settings
-from abeja_models.errors import APIConnectionError, APIError, Unauthorized, ValidationError
+from abeja_models.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    InternalServerError,
+    InvalidResponseError,
+    Unauthorized,
+    ValidationError,
+)
 from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.triggers import APIClient as TriggerAPIClient
 
@@ -205,22 +213,32 @@ def test_no_repr_or_str_shows_a_secret() -> None:
 
 
 @pytest.mark.parametrize(
-    "failure",
+    ("failure", "error_class"),
     [
-        {"status": 401, "json": {"error": "unauthorized", "error_description": "bad token"}},
-        {"status": 500, "body": "<html>oops</html>"},
-        {"status": 200, "body": "not json"},
-        {"body": requests.exceptions.ConnectionError(f"reset while sending Bearer {SECRET}")},
-        {"body": requests.exceptions.ReadTimeout("read timed out")},
+        (
+            {"status": 401, "json": {"error": "unauthorized", "error_description": "bad token"}},
+            Unauthorized,
+        ),
+        ({"status": 500, "body": "<html>oops</html>"}, InternalServerError),
+        ({"status": 200, "body": "not json"}, InvalidResponseError),
+        (
+            {"body": requests.exceptions.ConnectionError(f"reset while sending Bearer {SECRET}")},
+            APIConnectionError,
+        ),
+        ({"body": requests.exceptions.ReadTimeout("read timed out")}, APITimeoutError),
     ],
+    ids=["401", "500-html", "200-not-json", "dropped", "read-timeout"],
 )
-def test_no_exception_shows_a_secret(api: responses.RequestsMock, failure: dict[str, Any]) -> None:
+def test_no_exception_shows_a_secret(
+    api: responses.RequestsMock, failure: dict[str, Any], error_class: type[Exception]
+) -> None:
     api.get(TRIGGERS_URL, **failure)
 
     client = Client(base_url=BASE_URL, auth_token=SECRET, max_retries=0)
-    with client, pytest.raises((APIError, APIConnectionError)) as caught:
+    with client, pytest.raises(error_class) as caught:
         client.organization(ORG).deployment(DEP).triggers.list()
 
+    assert type(caught.value) is error_class
     error = caught.value
     shown = "\n".join(
         [

@@ -402,7 +402,9 @@ def test_405_is_method_not_allowed(
     with pytest.raises(MethodNotAllowed) as caught:
         trigger_api.get_trigger(ORG, DEP, TRIGGER_ID)
 
+    assert type(caught.value) is MethodNotAllowed
     assert isinstance(caught.value, HttpError)
+    assert (caught.value.status_code, caught.value.error) == (405, "method_not_allowed")
 
 
 def test_the_platform_sdk_names_of_abeja_exceptions_exist() -> None:

@@ -9,36 +9,12 @@ import pytest
 import responses
 from responses import matchers
 
-from abeja_models import Client, InvalidResponseError, Notebook, NotFound, Trigger, pagination
+from abeja_models import InvalidResponseError, Notebook, NotFound, Trigger, pagination
 
-BASE_URL = "https://api.test"
-ORG = "1234567890123"
-DEP = "1111111111111"
-TID = "tri-3333333333333333"
-JOB = "test_job_definition"
-NID = "1410000000000"
-TRIGGER_PATH = f"/organizations/{ORG}/deployments/{DEP}/triggers/{TID}"
-RUNS_URL = f"{BASE_URL}{TRIGGER_PATH}/runs"
-NOTEBOOK_PATH = f"/organizations/{ORG}/training/definitions/{JOB}/notebooks/{NID}"
-LOGS_URL = f"{BASE_URL}{NOTEBOOK_PATH}/recentlogs"
-
-
-@pytest.fixture
-def trigger(api: responses.RequestsMock, client: Client, trigger_doc: dict[str, Any]) -> Trigger:
-    api.get(BASE_URL + TRIGGER_PATH, json=trigger_doc)
-    fetched = client.organization(ORG).deployment(DEP).triggers.get(TID)
-    api.calls.reset()
-    api.reset()
-    return fetched
-
-
-@pytest.fixture
-def notebook(api: responses.RequestsMock, client: Client, notebook_doc: dict[str, Any]) -> Notebook:
-    api.get(BASE_URL + NOTEBOOK_PATH, json=notebook_doc)
-    fetched = client.organization(ORG).job_definition(JOB).notebooks.get(NID)
-    api.calls.reset()
-    api.reset()
-    return fetched
+from .ids import (
+    LOGS_URL,
+    RUNS_URL,
+)
 
 
 def _page(run: dict[str, Any], ids: list[str], token: Optional[str]) -> dict[str, Any]:
@@ -51,12 +27,13 @@ def _runs_page(api: responses.RequestsMock, query: dict[str, str], page: dict[st
 
 
 def test_runs_sends_nothing_until_the_first_item_is_asked_for(
-    api: responses.RequestsMock, trigger: Trigger, trigger_run_doc: dict[str, Any]
+    api: responses.RequestsMock, bound_trigger: Trigger, trigger_run_doc: dict[str, Any]
 ) -> None:
+
     _runs_page(api, {}, _page(trigger_run_doc, ["run-1", "run-2"], "t1"))
     _runs_page(api, {"next_page_token": "t1"}, _page(trigger_run_doc, ["run-3"], None))
 
-    runs = trigger.runs()
+    runs = bound_trigger.runs()
     assert len(api.calls) == 0
 
     first = next(runs)
@@ -76,7 +53,7 @@ def test_runs_sends_nothing_until_the_first_item_is_asked_for(
 def test_runs_follow_next_page_token_with_scan_forward_kept(
     api: responses.RequestsMock,
     sent: Callable[[int], Any],
-    trigger: Trigger,
+    bound_trigger: Trigger,
     trigger_run_doc: dict[str, Any],
 ) -> None:
     _runs_page(api, {"scan_forward": "True"}, _page(trigger_run_doc, ["run-1"], "t1"))
@@ -91,7 +68,7 @@ def test_runs_follow_next_page_token_with_scan_forward_kept(
         _page(trigger_run_doc, ["run-2", "run-3"], ""),
     )
 
-    run_ids = [run.run_id for run in trigger.runs(scan_forward=True)]
+    run_ids = [run.run_id for run in bound_trigger.runs(scan_forward=True)]
 
     assert run_ids == ["run-1", "run-2", "run-3"]
     assert [sent(i).query for i in range(len(api.calls))] == [
@@ -102,44 +79,44 @@ def test_runs_follow_next_page_token_with_scan_forward_kept(
 
 
 def test_runs_end_when_the_token_is_absent(
-    api: responses.RequestsMock, trigger: Trigger, trigger_run_doc: dict[str, Any]
+    api: responses.RequestsMock, bound_trigger: Trigger, trigger_run_doc: dict[str, Any]
 ) -> None:
     api.get(RUNS_URL, json={"entries": [trigger_run_doc]})
 
-    assert [run.run_id for run in trigger.runs()] == ["run-3333333333333333"]
+    assert [run.run_id for run in bound_trigger.runs()] == ["run-3333333333333333"]
     assert len(api.calls) == 1
 
 
-def test_a_repeated_page_token_is_an_invalid_response_not_a_loop(
-    api: responses.RequestsMock, trigger: Trigger, trigger_run_doc: dict[str, Any]
-) -> None:
-    _runs_page(api, {}, _page(trigger_run_doc, ["run-1"], "again"))
-    _runs_page(api, {"next_page_token": "again"}, _page(trigger_run_doc, ["run-2"], "again"))
+REPEATED_TOKENS = {
+    "by-the-next-page": [(["run-1"], "again"), (["run-2"], "again")],
+    "after-several-pages": [(["run-1"], "a"), (["run-2"], "b"), (["run-3"], "a")],
+}
 
-    runs = trigger.runs()
-    seen = [next(runs).run_id, next(runs).run_id]
+
+@pytest.mark.parametrize("pages", REPEATED_TOKENS.values(), ids=REPEATED_TOKENS.keys())
+def test_a_repeated_page_token_is_an_invalid_response_not_a_loop(
+    api: responses.RequestsMock,
+    bound_trigger: Trigger,
+    trigger_run_doc: dict[str, Any],
+    pages: list[tuple[list[str], str]],
+) -> None:
+    asked_with: dict[str, str] = {}
+    for run_ids, token in pages:
+        _runs_page(api, asked_with, _page(trigger_run_doc, run_ids, token))
+        asked_with = {"next_page_token": token}
+
+    runs = bound_trigger.runs()
+    seen = [next(runs).run_id for _ in pages]
     with pytest.raises(InvalidResponseError) as caught:
         next(runs)
 
-    assert seen == ["run-1", "run-2"]
-    assert "again" in str(caught.value)
-    assert len(api.calls) == 2
-
-
-def test_a_token_repeated_after_several_pages_is_caught(
-    api: responses.RequestsMock, trigger: Trigger, trigger_run_doc: dict[str, Any]
-) -> None:
-    _runs_page(api, {}, _page(trigger_run_doc, ["run-1"], "a"))
-    _runs_page(api, {"next_page_token": "a"}, _page(trigger_run_doc, ["run-2"], "b"))
-    _runs_page(api, {"next_page_token": "b"}, _page(trigger_run_doc, ["run-3"], "a"))
-
-    with pytest.raises(InvalidResponseError):
-        list(trigger.runs())
-    assert len(api.calls) == 3
+    assert seen == [run_id for run_ids, _ in pages for run_id in run_ids]
+    assert pages[-1][1] in str(caught.value)
+    assert len(api.calls) == len(pages)
 
 
 def test_a_page_error_surfaces_at_the_item_that_needs_it(
-    api: responses.RequestsMock, trigger: Trigger, trigger_run_doc: dict[str, Any]
+    api: responses.RequestsMock, bound_trigger: Trigger, trigger_run_doc: dict[str, Any]
 ) -> None:
     _runs_page(api, {}, _page(trigger_run_doc, ["run-1"], "t1"))
     api.get(
@@ -149,7 +126,7 @@ def test_a_page_error_surfaces_at_the_item_that_needs_it(
         match=[matchers.query_param_matcher({"next_page_token": "t1"})],
     )
 
-    runs = trigger.runs()
+    runs = bound_trigger.runs()
     assert next(runs).run_id == "run-1"
     with pytest.raises(NotFound) as caught:
         next(runs)
@@ -173,10 +150,12 @@ def _logs_page(
     api.get(LOGS_URL, json=page, match=[matchers.query_param_matcher(query)])
 
 
-def test_logs_send_nothing_until_iterated(api: responses.RequestsMock, notebook: Notebook) -> None:
+def test_logs_send_nothing_until_iterated(
+    api: responses.RequestsMock, bound_notebook: Notebook
+) -> None:
     _logs_page(api, {}, _events("one"), None)
 
-    events = notebook.logs()
+    events = bound_notebook.logs()
     assert len(api.calls) == 0
 
     assert next(events).message == "one"
@@ -186,14 +165,14 @@ def test_logs_send_nothing_until_iterated(api: responses.RequestsMock, notebook:
 def test_logs_follow_the_forward_token_and_stop_at_the_first_empty_page(
     api: responses.RequestsMock,
     sent: Callable[[int], Any],
-    notebook: Notebook,
+    bound_notebook: Notebook,
 ) -> None:
     _logs_page(api, {}, _events("one", "two"), "f1")
     _logs_page(api, {"next_forward_token": "f1"}, _events("three"), "f2")
     _logs_page(api, {"next_forward_token": "f2"}, [], "f3")
     _logs_page(api, {"next_forward_token": "f3"}, _events("never asked for"), "f4")
 
-    messages = [event.message for event in notebook.logs()]
+    messages = [event.message for event in bound_notebook.logs()]
 
     assert messages == ["one", "two", "three"]
     assert [sent(i).query for i in range(len(api.calls))] == [
@@ -204,26 +183,26 @@ def test_logs_follow_the_forward_token_and_stop_at_the_first_empty_page(
 
 
 def test_logs_stop_when_the_forward_token_does_not_advance(
-    api: responses.RequestsMock, notebook: Notebook
+    api: responses.RequestsMock, bound_notebook: Notebook
 ) -> None:
     _logs_page(api, {}, _events("one"), "f1")
     _logs_page(api, {"next_forward_token": "f1"}, _events("two"), "f1")
 
-    assert [event.message for event in notebook.logs()] == ["one", "two"]
+    assert [event.message for event in bound_notebook.logs()] == ["one", "two"]
     assert len(api.calls) == 2
 
 
 def test_logs_of_a_first_page_without_token_end_there(
-    api: responses.RequestsMock, notebook: Notebook
+    api: responses.RequestsMock, bound_notebook: Notebook
 ) -> None:
     _logs_page(api, {}, [], None)
 
-    assert list(notebook.logs()) == []
+    assert list(bound_notebook.logs()) == []
     assert len(api.calls) == 1
 
 
 def test_logs_with_follow_poll_again_after_an_empty_page(
-    api: responses.RequestsMock, notebook: Notebook, monkeypatch: pytest.MonkeyPatch
+    api: responses.RequestsMock, bound_notebook: Notebook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     slept: list[float] = []
     monkeypatch.setattr(pagination.time, "sleep", slept.append)
@@ -239,7 +218,7 @@ def test_logs_with_follow_poll_again_after_an_empty_page(
         match=[matchers.query_param_matcher({"next_forward_token": "f1"})],
     )
 
-    events = notebook.logs(follow=True, poll_interval=0.25)
+    events = bound_notebook.logs(follow=True, poll_interval=0.25)
     assert [next(events).message, next(events).message] == ["one", "two"]
     events.close()
 

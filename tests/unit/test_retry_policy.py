@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import pytest
 import requests
@@ -28,16 +28,18 @@ from abeja_models.errors import (
 from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.triggers import APIClient as TriggerAPIClient
 
-BASE_URL = "https://api.test"
-ORG = "1234567890123"
-DEP = "1111111111111"
-TID = "tri-3333333333333333"
-JOB = "test_job_definition"
-NID = "1410000000000"
-TRIGGERS_URL = f"{BASE_URL}/organizations/{ORG}/deployments/{DEP}/triggers"
-TRIGGER_URL = f"{TRIGGERS_URL}/{TID}"
-NOTEBOOKS_URL = f"{BASE_URL}/organizations/{ORG}/training/definitions/{JOB}/notebooks"
-NOTEBOOK_URL = f"{NOTEBOOKS_URL}/{NID}"
+from .ids import (
+    BASE_URL,
+    DEP,
+    JOB,
+    NOTEBOOK_ID,
+    NOTEBOOK_URL,
+    NOTEBOOKS_URL,
+    ORG,
+    TRIGGER_ID,
+    TRIGGER_URL,
+    TRIGGERS_URL,
+)
 
 RETRIED_STATUSES = [429, 500, 502, 503, 504]
 
@@ -55,26 +57,44 @@ def _idempotent_calls(
     triggers = client.organization(ORG).deployment(DEP).triggers
     notebooks = client.organization(ORG).job_definition(JOB).notebooks
     return [
-        ("GET", TRIGGER_URL, doc, lambda: triggers.get(TID)),
-        ("PUT", NOTEBOOK_URL, notebook, lambda: notebooks.update(NID, instance_type="cpu-2")),
-        ("DELETE", TRIGGER_URL, {"message": "deleted"}, lambda: triggers.delete(TID)),
+        ("GET", TRIGGER_URL, doc, lambda: triggers.get(TRIGGER_ID)),
+        (
+            "PUT",
+            NOTEBOOK_URL,
+            notebook,
+            lambda: notebooks.update(NOTEBOOK_ID, instance_type="cpu-2"),
+        ),
+        ("DELETE", TRIGGER_URL, {"message": "deleted"}, lambda: triggers.delete(TRIGGER_ID)),
     ]
 
 
-@pytest.mark.parametrize("status", RETRIED_STATUSES)
+# Two failed attempts, each a retriable status or a failure without an answer.
+IDEMPOTENT_FAILURES: dict[str, list[dict[str, Any]]] = {
+    **{
+        str(status): [{"status": status, "json": {"error": "busy"}}] * 2
+        for status in RETRIED_STATUSES
+    },
+    "connection-errors": [
+        {"body": requests.exceptions.ConnectionError("connection reset by peer")},
+        {"body": requests.exceptions.ReadTimeout("read timed out")},
+    ],
+}
+
+
+@pytest.mark.parametrize("failures", IDEMPOTENT_FAILURES.values(), ids=IDEMPOTENT_FAILURES.keys())
 @pytest.mark.parametrize("which", [0, 1, 2], ids=["GET", "PUT", "DELETE"])
-def test_idempotent_calls_are_retried_on_retriable_statuses_until_success(
+def test_idempotent_calls_are_retried_until_success(
     api: responses.RequestsMock,
     client: Client,
     pauses: list[float],
     trigger_doc: dict[str, Any],
     notebook_doc: dict[str, Any],
-    status: int,
+    failures: list[dict[str, Any]],
     which: int,
 ) -> None:
     method, url, success, call = _idempotent_calls(client, trigger_doc, notebook_doc)[which]
-    api.add(method, url, status=status, json={"error": "busy"})
-    api.add(method, url, status=status, json={"error": "busy"})
+    for failure in failures:
+        api.add(method, url, **failure)
     api.add(method, url, status=200, json=success)
 
     call()
@@ -92,7 +112,7 @@ def test_retries_stop_after_max_retries_with_the_last_error(
 
     expected = TooManyRequests if status == 429 else InternalServerError
     with pytest.raises(expected) as caught:
-        client.organization(ORG).deployment(DEP).triggers.get(TID)
+        client.organization(ORG).deployment(DEP).triggers.get(TRIGGER_ID)
 
     assert caught.value.status_code == status
     assert len(api.calls) == 3  # the first attempt and max_retries=2 more
@@ -106,32 +126,12 @@ def test_client_errors_are_not_retried(
     api.get(TRIGGER_URL, status=status, json={"error": "no"})
 
     with pytest.raises(APIError) as caught:
-        client.organization(ORG).deployment(DEP).triggers.get(TID)
+        client.organization(ORG).deployment(DEP).triggers.get(TRIGGER_ID)
 
     assert type(caught.value) is error_class_for_status(status)
     assert caught.value.status_code == status
     assert len(api.calls) == 1
     assert pauses == []
-
-
-@pytest.mark.parametrize("which", [0, 1, 2], ids=["GET", "PUT", "DELETE"])
-def test_idempotent_calls_are_retried_after_connection_errors(
-    api: responses.RequestsMock,
-    client: Client,
-    pauses: list[float],
-    trigger_doc: dict[str, Any],
-    notebook_doc: dict[str, Any],
-    which: int,
-) -> None:
-    method, url, success, call = _idempotent_calls(client, trigger_doc, notebook_doc)[which]
-    api.add(method, url, body=requests.exceptions.ConnectionError("connection reset by peer"))
-    api.add(method, url, body=requests.exceptions.ReadTimeout("read timed out"))
-    api.add(method, url, json=success)
-
-    call()
-
-    assert len(api.calls) == 3
-    assert pauses == [0.0, 0.0]
 
 
 def test_a_body_cut_off_mid_read_is_retried_for_a_get(
@@ -140,7 +140,9 @@ def test_a_body_cut_off_mid_read_is_retried_for_a_get(
     api.get(TRIGGER_URL, body=ProtocolError("Connection broken: IncompleteRead"))
     api.get(TRIGGER_URL, json=trigger_doc)
 
-    assert client.organization(ORG).deployment(DEP).triggers.get(TID).trigger_id == TID
+    assert (
+        client.organization(ORG).deployment(DEP).triggers.get(TRIGGER_ID).trigger_id == TRIGGER_ID
+    )
     assert len(api.calls) == 2
 
 
@@ -158,9 +160,12 @@ def test_a_delete_whose_retry_finds_nothing_after_a_lost_answer_has_succeeded(
 ) -> None:
     organization = client.organization(ORG)
     if what == "trigger":
-        url, delete = TRIGGER_URL, lambda: organization.deployment(DEP).triggers.delete(TID)
+        url, delete = TRIGGER_URL, lambda: organization.deployment(DEP).triggers.delete(TRIGGER_ID)
     else:
-        url, delete = NOTEBOOK_URL, lambda: organization.job_definition(JOB).notebooks.delete(NID)
+        url, delete = (
+            NOTEBOOK_URL,
+            lambda: organization.job_definition(JOB).notebooks.delete(NOTEBOOK_ID),
+        )
     if isinstance(lost, int):
         api.delete(url, status=lost, json={"error": "gateway"})
     else:
@@ -180,7 +185,7 @@ def test_a_delete_whose_retry_finds_nothing_after_a_refusal_is_not_found(
     api.delete(TRIGGER_URL, status=404, json={"error": "not_found"})
 
     with pytest.raises(NotFound) as caught:
-        client.organization(ORG).deployment(DEP).triggers.delete(TID)
+        client.organization(ORG).deployment(DEP).triggers.delete(TRIGGER_ID)
 
     assert caught.value.after_lost_answer is False
     assert len(api.calls) == 2
@@ -192,7 +197,7 @@ def test_a_delete_of_what_never_existed_is_not_found(
     api.delete(TRIGGER_URL, status=404, json={"error": "not_found"})
 
     with pytest.raises(NotFound):
-        client.organization(ORG).deployment(DEP).triggers.delete(TID)
+        client.organization(ORG).deployment(DEP).triggers.delete(TRIGGER_ID)
 
 
 def test_the_low_level_delete_reports_the_lost_answer_on_not_found(
@@ -204,7 +209,7 @@ def test_the_low_level_delete_reports_the_lost_answer_on_not_found(
     api.delete(TRIGGER_URL, status=404, json={"error": "not_found"})
 
     with pytest.raises(NotFound) as caught:
-        trigger_api.delete_trigger(ORG, DEP, TID)
+        trigger_api.delete_trigger(ORG, DEP, TRIGGER_ID)
 
     assert caught.value.after_lost_answer is True
     assert len(api.calls) == 2
@@ -216,7 +221,7 @@ def test_connection_errors_exhaust_the_retries(
     api.get(TRIGGER_URL, body=requests.exceptions.ConnectionError("connection reset by peer"))
 
     with pytest.raises(APIConnectionError) as caught:
-        client.organization(ORG).deployment(DEP).triggers.get(TID)
+        client.organization(ORG).deployment(DEP).triggers.get(TRIGGER_ID)
 
     assert caught.value.method == "GET"
     assert caught.value.url == TRIGGER_URL
@@ -230,7 +235,7 @@ def test_read_timeouts_exhaust_the_retries_as_a_timeout_error(
     api.get(TRIGGER_URL, body=requests.exceptions.ReadTimeout("read timed out"))
 
     with pytest.raises(APITimeoutError):
-        client.organization(ORG).deployment(DEP).triggers.get(TID)
+        client.organization(ORG).deployment(DEP).triggers.get(TRIGGER_ID)
 
     assert len(api.calls) == 3
 
@@ -254,98 +259,55 @@ def _creates(
 CREATE_IDS = ["triggers.create", "create_trigger", "notebooks.create", "create_notebook"]
 
 
-@pytest.mark.parametrize("which", range(4), ids=CREATE_IDS)
-@pytest.mark.parametrize("status", [500, 502, 504])
-def test_a_create_is_not_retried_after_a_server_error(
-    api: responses.RequestsMock,
-    client: Client,
-    trigger_api: TriggerAPIClient,
-    notebook_api: NotebookAPIClient,
-    pauses: list[float],
-    which: int,
-    status: int,
-) -> None:
-    url, call = _creates(client, trigger_api, notebook_api)[which]
-    api.post(url, status=status, json={"error": "internal"})
-
-    with pytest.raises(InternalServerError):
-        call()
-
-    assert len(api.calls) == 1
-    assert pauses == []
+# What the first attempt of a create meets, and what follows: the error it ends with
+# (not retried, it may have been processed), or None (retried: the server did not act, or
+# the connection was never made).
+CREATE_FIRST_ATTEMPTS: dict[str, tuple[dict[str, Any], Optional[type[Exception]]]] = {
+    **{
+        str(status): ({"status": status, "json": {"error": "internal"}}, InternalServerError)
+        for status in (500, 502, 504)
+    },
+    "read-timeout": ({"body": requests.exceptions.ReadTimeout("read timed out")}, APITimeoutError),
+    "dropped": (
+        {"body": requests.exceptions.ConnectionError("connection reset by peer")},
+        APIConnectionError,
+    ),
+    "cut-off": ({"body": ProtocolError("Connection broken: IncompleteRead")}, APIConnectionError),
+    **{
+        str(status): ({"status": status, "json": {"error": "later"}}, None) for status in (429, 503)
+    },
+    "refused": ({"body": _refused_connection()}, None),
+    "connect-timeout": ({"body": requests.exceptions.ConnectTimeout("connect timed out")}, None),
+}
 
 
 @pytest.mark.parametrize("which", range(4), ids=CREATE_IDS)
 @pytest.mark.parametrize(
-    "failure",
-    [
-        requests.exceptions.ReadTimeout("read timed out"),
-        requests.exceptions.ConnectionError("connection reset by peer"),
-        ProtocolError("Connection broken: IncompleteRead"),
-    ],
-    ids=["read-timeout", "dropped", "cut-off"],
+    ("first", "error"), CREATE_FIRST_ATTEMPTS.values(), ids=CREATE_FIRST_ATTEMPTS.keys()
 )
-def test_a_create_is_not_retried_once_it_may_have_been_processed(
+def test_a_create_is_retried_only_when_it_cannot_have_been_processed(
     api: responses.RequestsMock,
     client: Client,
     trigger_api: TriggerAPIClient,
     notebook_api: NotebookAPIClient,
     pauses: list[float],
-    which: int,
-    failure: Exception,
-) -> None:
-    url, call = _creates(client, trigger_api, notebook_api)[which]
-    api.post(url, body=failure)
-
-    with pytest.raises(APIConnectionError):
-        call()
-
-    assert len(api.calls) == 1
-    assert pauses == []
-
-
-@pytest.mark.parametrize("which", range(4), ids=CREATE_IDS)
-@pytest.mark.parametrize("status", [429, 503])
-def test_a_create_is_retried_when_the_server_did_not_act(
-    api: responses.RequestsMock,
-    client: Client,
-    trigger_api: TriggerAPIClient,
-    notebook_api: NotebookAPIClient,
     trigger_created_doc: dict[str, Any],
     which: int,
-    status: int,
+    first: dict[str, Any],
+    error: Optional[type[Exception]],
 ) -> None:
     url, call = _creates(client, trigger_api, notebook_api)[which]
-    api.post(url, status=status, json={"error": "later"})
+    api.post(url, **first)
     api.post(url, status=201, json=trigger_created_doc if url == TRIGGERS_URL else _nb())
 
-    call()
-
-    assert len(api.calls) == 2
-
-
-@pytest.mark.parametrize("which", range(4), ids=CREATE_IDS)
-@pytest.mark.parametrize(
-    "failure",
-    [_refused_connection(), requests.exceptions.ConnectTimeout("connect timed out")],
-    ids=["refused", "connect-timeout"],
-)
-def test_a_create_is_retried_when_the_connection_was_never_made(
-    api: responses.RequestsMock,
-    client: Client,
-    trigger_api: TriggerAPIClient,
-    notebook_api: NotebookAPIClient,
-    trigger_created_doc: dict[str, Any],
-    which: int,
-    failure: Exception,
-) -> None:
-    url, call = _creates(client, trigger_api, notebook_api)[which]
-    api.post(url, body=failure)
-    api.post(url, json=trigger_created_doc if url == TRIGGERS_URL else _nb())
-
-    call()
-
-    assert len(api.calls) == 2
+    if error is None:
+        call()
+        assert (len(api.calls), len(pauses)) == (2, 1)
+    else:
+        with pytest.raises(error) as caught:
+            call()
+        assert type(caught.value) is error
+        assert (len(api.calls), pauses) == (1, [])
 
 
 def test_start_is_not_retried_after_a_server_error(
@@ -354,14 +316,14 @@ def test_start_is_not_retried_after_a_server_error(
     api.post(NOTEBOOK_URL + "/start", status=500, json={"error": "internal"})
 
     with pytest.raises(InternalServerError):
-        client.organization(ORG).job_definition(JOB).notebooks.start(NID)
+        client.organization(ORG).job_definition(JOB).notebooks.start(NOTEBOOK_ID)
 
     assert len(api.calls) == 1
 
 
 def _nb() -> dict[str, Any]:
     return {
-        "training_notebook_id": NID,
+        "training_notebook_id": NOTEBOOK_ID,
         "job_definition_id": "1",
         "name": "notebook-1",
         "status": "Pending",
@@ -385,7 +347,7 @@ def test_retry_after_seconds_are_honoured(
     api.get(TRIGGER_URL, status=status, headers={"Retry-After": "0.5"})
     api.get(TRIGGER_URL, json=trigger_doc)
 
-    client.organization(ORG).deployment(DEP).triggers.get(TID)
+    client.organization(ORG).deployment(DEP).triggers.get(TRIGGER_ID)
 
     assert pauses == [3.0, 0.5]
     assert len(api.calls) == 3
@@ -415,7 +377,7 @@ def test_retry_after_as_an_http_date_is_honoured(
     api.get(TRIGGER_URL, status=503, headers={"Retry-After": format_datetime(when, usegmt=True)})
     api.get(TRIGGER_URL, json=trigger_doc)
 
-    client.organization(ORG).deployment(DEP).triggers.get(TID)
+    client.organization(ORG).deployment(DEP).triggers.get(TRIGGER_ID)
 
     assert len(pauses) == 1
     assert 27 <= pauses[0] <= 30
@@ -427,7 +389,7 @@ def test_a_retry_after_beyond_a_minute_is_not_waited_for(
     api.get(TRIGGER_URL, status=429, headers={"Retry-After": "3600"})
 
     with pytest.raises(TooManyRequests):
-        client.organization(ORG).deployment(DEP).triggers.get(TID)
+        client.organization(ORG).deployment(DEP).triggers.get(TRIGGER_ID)
 
     assert len(api.calls) == 1
     assert pauses == []
@@ -441,7 +403,7 @@ def test_backoff_grows_exponentially_within_its_jitter(
         base_url=BASE_URL, auth_token="t", max_retries=4, backoff_base=1.0, backoff_max=4.0
     )
     with client, pytest.raises(InternalServerError):
-        client.organization(ORG).deployment(DEP).triggers.get(TID)
+        client.organization(ORG).deployment(DEP).triggers.get(TRIGGER_ID)
 
     assert len(api.calls) == 5
     ceilings = [1.0, 2.0, 4.0, 4.0]
@@ -458,7 +420,7 @@ def test_max_retries_zero_makes_one_attempt(
     api.get(TRIGGER_URL, status=503)
     client = Client(base_url=BASE_URL, auth_token="t", max_retries=0)
     with client, pytest.raises(InternalServerError):
-        client.organization(ORG).deployment(DEP).triggers.get(TID)
+        client.organization(ORG).deployment(DEP).triggers.get(TRIGGER_ID)
 
     assert len(api.calls) == 1
     assert pauses == []
@@ -470,7 +432,7 @@ def test_seed_max_retry_count_is_honoured(
     api.get(TRIGGER_URL, status=502)
 
     with pytest.raises(InternalServerError):
-        trigger_api.get_trigger(ORG, DEP, TID)
+        trigger_api.get_trigger(ORG, DEP, TRIGGER_ID)
 
     assert len(api.calls) == 3  # max_retry_count=2
     assert len(pauses) == 2
@@ -482,6 +444,6 @@ def test_max_retry_count_from_the_environment(
     monkeypatch.setenv("ABEJA_SDK_MAX_RETRY_COUNT", "1")
     api.get(TRIGGER_URL, status=500)
     with Client(base_url=BASE_URL, auth_token="t") as client, pytest.raises(InternalServerError):
-        client.organization(ORG).deployment(DEP).triggers.get(TID)
+        client.organization(ORG).deployment(DEP).triggers.get(TRIGGER_ID)
 
     assert len(api.calls) == 2

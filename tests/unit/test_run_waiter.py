@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import pickle
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, NamedTuple, Optional
 
 import pytest
 import responses
 
 from abeja_models import (
-    Client,
     RunsWaitTimeoutError,
     Trigger,
     TriggerRun,
@@ -27,19 +26,9 @@ from abeja_models import (
 from abeja_models.resources import Triggers
 
 from .fakes import FakeClock
+from .ids import RUNS_URL, TRIGGER_ID
 
-BASE_URL = "https://api.test"
-ORG = "1234567890123"
-DEP = "1111111111111"
-TRIGGER_ID = "tri-3333333333333333"
-RUNS_PATH = f"/organizations/{ORG}/deployments/{DEP}/triggers/{TRIGGER_ID}/runs"
-RUNS_URL = BASE_URL + RUNS_PATH
 SINCE = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def triggers(client: Client) -> Triggers:
-    return client.organization(ORG).deployment(DEP).triggers
 
 
 @pytest.fixture
@@ -47,7 +36,9 @@ def run(trigger_run_doc: dict[str, Any]) -> Any:
     """``run(n, status, seconds after SINCE)``: a run document."""
 
     def make(number: int, status: str, after: float) -> dict[str, Any]:
-        created = (SINCE + timedelta(seconds=after)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        # The documents' three forms in turn: "...Z", "....000Z", "....000000Z".
+        form = ["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.000Z", "%Y-%m-%dT%H:%M:%S.%fZ"]
+        created = (SINCE + timedelta(seconds=after)).strftime(form[number % 3])
         return {
             **trigger_run_doc,
             "run_id": f"run-{number:016d}",
@@ -84,48 +75,6 @@ def ids(runs: list[TriggerRun]) -> list[str]:
     return [item.run_id[-1:] for item in runs]
 
 
-def test_returns_the_runs_since_once_they_have_finished_oldest_first(
-    api: responses.RequestsMock,
-    clock: FakeClock,
-    triggers: Triggers,
-    run: Any,
-    polls_answer: Any,
-) -> None:
-    older = run(1, "RUNNING", -1)  # created before SINCE: not waited for
-    polls_answer(
-        [run(3, "PENDING", 2), run(2, "RUNNING", 1), older],
-        [run(3, "RUNNING", 2), run(2, "SUCCEEDED", 1), older],
-        [run(3, "FAILED", 2), run(2, "SUCCEEDED", 1), older],
-    )
-
-    runs = triggers.wait_for_runs(TRIGGER_ID, since=SINCE, timeout=60, poll_interval=5)
-
-    assert ids(runs) == ["2", "3"]
-    assert [(item.succeeded, item.failed) for item in runs] == [(True, False), (False, True)]
-    assert clock.pauses == [5, 5]
-    # Each poll stops at the first run older than SINCE: the next page is never asked for.
-    assert [call.request.url for call in api.calls] == [RUNS_URL] * 3
-
-
-def test_count_waits_for_that_many_runs_and_returns_the_oldest(
-    api: responses.RequestsMock,
-    clock: FakeClock,
-    triggers: Triggers,
-    run: Any,
-    polls_answer: Any,
-) -> None:
-    polls_answer(
-        [],
-        [run(1, "SUCCEEDED", 1)],
-        [run(3, "PENDING", 3), run(2, "SUCCEEDED", 2), run(1, "SUCCEEDED", 1)],
-    )
-
-    runs = triggers.wait_for_runs(TRIGGER_ID, since=SINCE, count=2, poll_interval=1)
-
-    assert ids(runs) == ["1", "2"]
-    assert clock.pauses == [1, 1]
-
-
 def test_follows_pages_while_the_runs_are_newer_than_since(
     api: responses.RequestsMock,
     clock: FakeClock,
@@ -143,63 +92,102 @@ def test_follows_pages_while_the_runs_are_newer_than_since(
     assert (len(api.calls), clock.pauses) == (2, [])
 
 
-def test_without_runs_it_keeps_waiting_and_times_out_saying_it_saw_none(
+class Waited(NamedTuple):
+    """Each poll's first page (newest first; ``(number, status, seconds after SINCE)``), the
+    waiter's arguments, what it returns (``None``: it times out), its pauses and requests."""
+
+    polls: list[list[tuple[int, str, float]]]
+    arguments: dict[str, Any]
+    returned: Optional[list[str]]  # "number:STATUS", oldest first
+    pauses: list[float]
+    sent: int
+    last_statuses: dict[str, str] = {}
+    says: str = ""
+
+
+WAITED = {
+    # A run created before SINCE is not waited for, and each poll stops at the first run
+    # older than SINCE: the next page is never asked for.
+    "the-runs-since-once-finished-oldest-first": Waited(
+        [
+            [(3, "PENDING", 2), (2, "RUNNING", 1), (1, "RUNNING", -1)],
+            [(3, "RUNNING", 2), (2, "SUCCEEDED", 1), (1, "RUNNING", -1)],
+            [(3, "FAILED", 2), (2, "SUCCEEDED", 1), (1, "RUNNING", -1)],
+        ],
+        {"timeout": 60, "poll_interval": 5},
+        ["2:SUCCEEDED", "3:FAILED"],
+        [5, 5],
+        3,
+    ),
+    # Each poll's first page holds only runs since SINCE: the page after it is asked for too.
+    "count-waits-for-that-many-and-returns-the-oldest": Waited(
+        [
+            [],
+            [(1, "SUCCEEDED", 1)],
+            [(3, "PENDING", 3), (2, "SUCCEEDED", 2), (1, "SUCCEEDED", 1)],
+        ],
+        {"count": 2, "poll_interval": 1},
+        ["1:SUCCEEDED", "2:SUCCEEDED"],
+        [1, 1],
+        6,
+    ),
+    "a-status-the-sdk-does-not-know-is-not-finished": Waited(
+        [[(1, "CANCELLING", 1)], [(1, "SUCCEEDED", 1)]],
+        {"poll_interval": 2},
+        ["1:SUCCEEDED"],
+        [2],
+        4,
+    ),
+    # Polls at 0, 3, 6 and 9 s; the deadline comes before a fifth.
+    "without-runs-it-times-out-saying-it-saw-none": Waited(
+        [[(1, "SUCCEEDED", -10)]],
+        {"timeout": 10, "poll_interval": 3},
+        None,
+        [3, 3, 3, 1],
+        4,
+        says="0 run(s)",
+    ),
+    "a-timeout-keeps-what-the-last-poll-saw": Waited(
+        [[(2, "PENDING", 2), (1, "SUCCEEDED", 1)], [(2, "RUNNING", 2), (1, "SUCCEEDED", 1)]],
+        {"timeout": 30, "poll_interval": 10},
+        None,
+        [10, 10, 10],
+        6,
+        {"run-0000000000000001": "SUCCEEDED", "run-0000000000000002": "RUNNING"},
+        "1 not finished",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", WAITED.values(), ids=WAITED.keys())
+def test_wait_for_runs(
     api: responses.RequestsMock,
     clock: FakeClock,
     triggers: Triggers,
     run: Any,
     polls_answer: Any,
+    case: Waited,
 ) -> None:
-    polls_answer([run(1, "SUCCEEDED", -10)])
+    polls_answer(*[[run(*spec) for spec in poll] for poll in case.polls])
 
-    with pytest.raises(RunsWaitTimeoutError) as caught:
-        triggers.wait_for_runs(TRIGGER_ID, since=SINCE, timeout=10, poll_interval=3)
+    if case.returned is not None:
+        runs = triggers.wait_for_runs(TRIGGER_ID, since=SINCE, **case.arguments)
+        assert [f"{item.run_id[-1:]}:{item.status}" for item in runs] == case.returned
+        assert [(item.succeeded, item.failed) for item in runs] == [
+            (item.status == "SUCCEEDED", item.status == "FAILED") for item in runs
+        ]
+    else:
+        with pytest.raises(RunsWaitTimeoutError) as caught:
+            triggers.wait_for_runs(TRIGGER_ID, since=SINCE, **case.arguments)
+        error = caught.value
+        assert isinstance(error, WaitTimeoutError)
+        assert isinstance(error, TimeoutError)
+        assert error.last_statuses == case.last_statuses
+        assert error.last_status == next(reversed(case.last_statuses.values()), None)
+        assert case.says in str(error)
+        assert vars(pickle.loads(pickle.dumps(error))) == vars(error)
 
-    error = caught.value
-    assert (error.last_statuses, error.last_status) == ({}, None)
-    assert "0 run(s)" in str(error)
-    assert clock.pauses == [3, 3, 3, 1]
-    assert len(api.calls) == 4  # at 0, 3, 6 and 9 s; the deadline comes before a fifth
-
-
-def test_timeout_keeps_what_the_last_poll_saw(
-    api: responses.RequestsMock,
-    clock: FakeClock,
-    triggers: Triggers,
-    run: Any,
-    polls_answer: Any,
-) -> None:
-    polls_answer(
-        [run(2, "PENDING", 2), run(1, "SUCCEEDED", 1)],
-        [run(2, "RUNNING", 2), run(1, "SUCCEEDED", 1)],
-    )
-
-    with pytest.raises(RunsWaitTimeoutError) as caught:
-        triggers.wait_for_runs(TRIGGER_ID, since=SINCE, timeout=30, poll_interval=10)
-
-    error = caught.value
-    assert isinstance(error, WaitTimeoutError)
-    assert isinstance(error, TimeoutError)
-    assert error.last_statuses == {
-        "run-0000000000000001": "SUCCEEDED",
-        "run-0000000000000002": "RUNNING",
-    }
-    assert error.last_status == "RUNNING"
-    assert "1 not finished" in str(error)
-    assert vars(pickle.loads(pickle.dumps(error))) == vars(error)
-
-
-def test_a_status_the_sdk_does_not_know_is_not_finished(
-    api: responses.RequestsMock,
-    clock: FakeClock,
-    triggers: Triggers,
-    run: Any,
-    polls_answer: Any,
-) -> None:
-    polls_answer([run(1, "CANCELLING", 1)], [run(1, "SUCCEEDED", 1)])
-
-    assert ids(triggers.wait_for_runs(TRIGGER_ID, since=SINCE, poll_interval=2)) == ["1"]
-    assert clock.pauses == [2]
+    assert (clock.pauses, len(api.calls)) == (case.pauses, case.sent)
 
 
 def test_each_poll_is_bounded_by_the_time_that_remains(

@@ -9,14 +9,13 @@ are recorded, never slept.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, NamedTuple, Optional
 
 import pytest
 import responses
 from typing_extensions import get_args
 
 from abeja_models import (
-    Client,
     Notebook,
     NotebookStatus,
     NotebookStatuses,
@@ -28,45 +27,16 @@ from abeja_models import (
     ValidationError,
     WaitTimeoutError,
 )
-from abeja_models.resources import Notebooks, Triggers
+from abeja_models.resources import Triggers
 
 from .fakes import FakeClock
-
-BASE_URL = "https://api.test"
-ORG = "1234567890123"
-DEP = "1111111111111"
-JOB = "test_job_definition"
-NOTEBOOK_ID = "1410000000000"
-NOTEBOOK_PATH = f"/organizations/{ORG}/training/definitions/{JOB}/notebooks/{NOTEBOOK_ID}"
-TRIGGER_ID = "tri-3333333333333333"
-TRIGGER_PATH = f"/organizations/{ORG}/deployments/{DEP}/triggers/{TRIGGER_ID}"
-RUNS_URL = f"{BASE_URL}{TRIGGER_PATH}/runs"
-
-
-@pytest.fixture
-def notebooks(client: Client) -> Notebooks:
-    return client.organization(ORG).job_definition(JOB).notebooks
-
-
-@pytest.fixture
-def triggers(client: Client) -> Triggers:
-    return client.organization(ORG).deployment(DEP).triggers
-
-
-def bound_notebook(
-    api: responses.RequestsMock, notebooks: Notebooks, doc: dict[str, Any], status: str
-) -> Notebook:
-    api.get(BASE_URL + NOTEBOOK_PATH, json={**doc, "status": status})
-    notebook = notebooks.get(NOTEBOOK_ID)
-    api.calls.reset()
-    api.reset()
-    return notebook
+from .ids import NOTEBOOK_URL, RUNS_URL, TRIGGER_ID
 
 
 def answer_statuses(api: responses.RequestsMock, doc: dict[str, Any], *statuses: str) -> None:
     """The notebook's next polls answer these statuses, in order (the last one repeats)."""
     for status in statuses:
-        api.get(BASE_URL + NOTEBOOK_PATH, json={**doc, "status": status})
+        api.get(NOTEBOOK_URL, json={**doc, "status": status})
 
 
 # -- the known statuses ----------------------------------------------------------------------
@@ -138,153 +108,216 @@ def test_notebook_known_status(notebook_doc: dict[str, Any], status: str, known:
     assert Notebook.model_validate({**notebook_doc, "status": status}).known_status == known
 
 
-# -- wait_until refuses what it does not know ------------------------------------------------
+# -- a wait refuses what it does not know, at once -------------------------------------------
+
+NOTEBOOK_STATUSES = "'Pending', 'Running', 'Stopped', 'Failed'"
+
+
+def _wait_until(status: Any) -> Callable[[Notebook], object]:
+    return lambda notebook: notebook.wait_until(status)
+
+
+def _wait_until_with(**arguments: Any) -> Callable[[Notebook], object]:
+    return lambda notebook: notebook.wait_until(**{"status": "Running", **arguments})
+
+
+def _wait_for(**arguments: Any) -> Callable[[Notebook], object]:
+    return lambda notebook: notebook.wait_for(**{"condition": lambda nb: True, **arguments})
+
+
+# (the wait, the parameter it names, what the message says, what it does not say)
+REFUSED_WAITS = {
+    **{
+        f"until-{status!r}": (_wait_until(status), "status", [hint, NOTEBOOK_STATUSES], [])
+        for status, hint in [
+            ("running", "did you mean 'Running'"),
+            ("RUNNING", "did you mean 'Running'"),
+            ("runing", "did you mean 'Running'"),
+            (" stopped", "did you mean 'Stopped'"),
+        ]
+    },
+    "until-unknown-names-wait_for": (
+        _wait_until("Migrating"),
+        "status",
+        ["wait_for("],
+        ["did you mean"],
+    ),
+    **{
+        f"until-{name}-{value!r}": (_wait_until_with(**{name: value}), name, [], [])
+        for name, value in [
+            ("timeout", 0),
+            ("timeout", -1),
+            ("timeout", True),
+            ("poll_interval", 0),
+            ("poll_interval", "1"),
+            ("status", ""),
+            ("status", " "),
+            ("status", None),
+            ("status", 1),
+        ]
+    },
+    "for-a-status": (_wait_for(condition="Running"), "condition", [], []),
+    "for-None": (_wait_for(condition=None), "condition", [], []),
+    "for-timeout-0": (_wait_for(timeout=0), "timeout", [], []),
+    "for-poll_interval-False": (_wait_for(poll_interval=False), "poll_interval", [], []),
+}
 
 
 @pytest.mark.parametrize(
-    ("status", "suggested"),
-    [
-        ("running", "Running"),
-        ("RUNNING", "Running"),
-        ("runing", "Running"),
-        (" stopped", "Stopped"),
-    ],
+    ("wait", "parameter", "says", "never_says"), REFUSED_WAITS.values(), ids=REFUSED_WAITS.keys()
 )
-def test_wait_until_refuses_a_misspelt_status_at_once_suggesting_the_spelling(
+def test_a_wait_refuses_what_it_does_not_know_at_once(
     api: responses.RequestsMock,
     clock: FakeClock,
-    notebooks: Notebooks,
-    notebook_doc: dict[str, Any],
-    status: str,
-    suggested: str,
+    fetch_notebook: Callable[..., Notebook],
+    wait: Callable[[Notebook], object],
+    parameter: str,
+    says: list[str],
+    never_says: list[str],
 ) -> None:
-    notebook = bound_notebook(api, notebooks, notebook_doc, "Pending")
+    notebook = fetch_notebook(status="Pending")
 
     with pytest.raises(ValidationError) as caught:
-        notebook.wait_until(status)  # type: ignore[arg-type]
+        wait(notebook)
 
     message = str(caught.value)
-    assert caught.value.parameter == "status"
-    assert f"did you mean {suggested!r}" in message
-    assert "'Pending', 'Running', 'Stopped', 'Failed'" in message
+    assert caught.value.parameter == parameter
+    assert [text for text in says if text not in message] == []
+    assert [text for text in never_says if text in message] == []
     assert (len(api.calls), clock.pauses) == (0, [])
 
 
-def test_wait_until_refuses_an_unknown_status_and_names_the_escape_hatch(
+# -- how a wait ends ---------------------------------------------------------------------------
+
+
+class Wait(NamedTuple):
+    """A notebook in ``start``, polls answering ``polls`` (the last repeats), a wait on it,
+    and how it ends: ``error`` (``None``: it returns the notebook), the status last seen,
+    the pauses, the polls sent."""
+
+    start: str
+    polls: list[str]
+    wait: Callable[[Notebook], object]
+    error: Optional[type[WaitTimeoutError]]
+    last: str
+    pauses: list[float]
+    sent: int
+    says: tuple[str, ...] = ()  # in the error's message
+    wanted: Optional[str] = None  # a StatusUnreachableError's
+
+
+def _until(status: str, **arguments: float) -> Callable[[Notebook], object]:
+    return lambda notebook: notebook.wait_until(status, **arguments)  # type: ignore[arg-type]
+
+
+WAITS = {
+    # Ends as soon as the notebook rests elsewhere: two polls, not the 600 s of the timeout.
+    **{
+        f"until-Running-ends-when-it-rests-{rest}": Wait(
+            "Pending",
+            ["Pending", rest],
+            _until(NotebookStatuses.RUNNING, timeout=600, poll_interval=5),
+            StatusUnreachableError,
+            rest,
+            [5, 5],
+            2,
+            (rest, "Running"),
+            "Running",
+        )
+        for rest in ["Stopped", "Failed"]
+    },
+    "until-Running-on-a-stopped-notebook-polls-nothing": Wait(
+        "Stopped", [], _until("Running"), StatusUnreachableError, "Stopped", [], 0, wanted="Running"
+    ),
+    "until-returns-when-the-status-comes": Wait(
+        "Pending",
+        ["Pending", "Running"],
+        _until("Running", timeout=5, poll_interval=0.001),
+        None,
+        "Running",
+        [0.001, 0.001],
+        2,
+    ),
+    "until-the-status-already-there-sends-nothing": Wait(
+        "Pending", [], _until("Pending", timeout=1, poll_interval=1), None, "Pending", [], 0
+    ),
+    "until-a-short-timeout-ends-at-rest-with-the-last-status": Wait(
+        "Pending",
+        ["Stopped"],
+        _until("Running", timeout=0.05, poll_interval=0.01),
+        StatusUnreachableError,
+        "Stopped",
+        [0.01],
+        1,
+        ("Stopped", "Running"),
+        "Running",
+    ),
+    "until-the-rest-status-itself-returns": Wait(
+        "Running", ["Stopped"], _until("Stopped", poll_interval=2), None, "Stopped", [2], 1
+    ),
+    "until-waits-through-a-status-it-does-not-know": Wait(
+        "Pending",
+        ["Provisioning", "Running"],
+        _until("Running", poll_interval=1),
+        None,
+        "Running",
+        [1, 1],
+        2,
+    ),
+    # The third pause ends at the deadline: no poll after it.
+    "until-times-out-on-a-notebook-that-stays-pending": Wait(
+        "Pending",
+        ["Pending"],
+        _until("Running", timeout=10, poll_interval=4),
+        WaitTimeoutError,
+        "Pending",
+        [4, 4, 2],
+        2,
+    ),
+    "for-does-not-end-early-at-rest": Wait(
+        "Stopped",
+        ["Stopped"],
+        lambda nb: nb.wait_for(lambda n: n.status == "Archived", timeout=6, poll_interval=3),
+        WaitTimeoutError,
+        "Stopped",
+        [3, 3],
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", WAITS.values(), ids=WAITS.keys())
+def test_a_wait_ends_as_it_should(
     api: responses.RequestsMock,
     clock: FakeClock,
-    notebooks: Notebooks,
+    fetch_notebook: Callable[..., Notebook],
     notebook_doc: dict[str, Any],
+    case: Wait,
 ) -> None:
-    notebook = bound_notebook(api, notebooks, notebook_doc, "Pending")
+    notebook = fetch_notebook(status=case.start)
+    answer_statuses(api, notebook_doc, *case.polls)
 
-    with pytest.raises(ValidationError) as caught:
-        notebook.wait_until("Migrating")  # type: ignore[arg-type]
+    if case.error is None:
+        assert case.wait(notebook) is notebook
+    else:
+        with pytest.raises(case.error) as caught:
+            case.wait(notebook)
+        assert type(caught.value) is case.error
+        assert caught.value.last_status == case.last
+        assert isinstance(caught.value, TimeoutError)
+        assert [text for text in case.says if text not in str(caught.value)] == []
+        assert getattr(caught.value, "wanted", None) == case.wanted
 
-    assert "did you mean" not in str(caught.value)
-    assert "wait_for(" in str(caught.value)
-    assert (len(api.calls), clock.pauses) == (0, [])
-
-
-# -- wait_until ends as soon as it cannot succeed --------------------------------------------
-
-
-@pytest.mark.parametrize("rest", ["Stopped", "Failed"])
-def test_wait_until_ends_at_once_when_the_notebook_comes_to_rest_elsewhere(
-    api: responses.RequestsMock,
-    clock: FakeClock,
-    notebooks: Notebooks,
-    notebook_doc: dict[str, Any],
-    rest: str,
-) -> None:
-    notebook = bound_notebook(api, notebooks, notebook_doc, "Pending")
-    answer_statuses(api, notebook_doc, "Pending", rest)
-
-    with pytest.raises(StatusUnreachableError) as caught:
-        notebook.wait_until(NotebookStatuses.RUNNING, timeout=600, poll_interval=5)
-
-    error = caught.value
-    assert isinstance(error, WaitTimeoutError)
-    assert isinstance(error, TimeoutError)
-    assert (error.last_status, error.wanted) == (rest, "Running")
-    assert rest in str(error)
-    assert "Running" in str(error)
-    assert notebook.status == rest
-    assert len(api.calls) == 2
-    assert clock.pauses == [5, 5]  # two polls, not the 600 s of the timeout
-
-
-def test_wait_until_on_a_stopped_notebook_ends_without_polling(
-    api: responses.RequestsMock,
-    clock: FakeClock,
-    notebooks: Notebooks,
-    notebook_doc: dict[str, Any],
-) -> None:
-    notebook = bound_notebook(api, notebooks, notebook_doc, "Stopped")
-
-    with pytest.raises(StatusUnreachableError) as caught:
-        notebook.wait_until("Running")
-
-    assert caught.value.last_status == "Stopped"
-    assert (len(api.calls), clock.pauses) == (0, [])
-
-
-def test_wait_until_for_the_rest_status_itself_returns(
-    api: responses.RequestsMock,
-    clock: FakeClock,
-    notebooks: Notebooks,
-    notebook_doc: dict[str, Any],
-) -> None:
-    notebook = bound_notebook(api, notebooks, notebook_doc, "Running")
-    answer_statuses(api, notebook_doc, "Stopped")
-
-    assert notebook.wait_until("Stopped", poll_interval=2) is notebook
-    assert notebook.known_status == "Stopped"
-    assert clock.pauses == [2]
-
-
-def test_wait_until_waits_through_a_status_it_does_not_know(
-    api: responses.RequestsMock,
-    clock: FakeClock,
-    notebooks: Notebooks,
-    notebook_doc: dict[str, Any],
-) -> None:
-    notebook = bound_notebook(api, notebooks, notebook_doc, "Pending")
-    answer_statuses(api, notebook_doc, "Provisioning", "Running")
-
-    assert notebook.wait_until("Running", poll_interval=1) is notebook
-    assert notebook.status == "Running"
-    assert clock.pauses == [1, 1]
-
-
-def test_wait_until_still_times_out_on_a_notebook_that_stays_pending(
-    api: responses.RequestsMock,
-    clock: FakeClock,
-    notebooks: Notebooks,
-    notebook_doc: dict[str, Any],
-) -> None:
-    notebook = bound_notebook(api, notebooks, notebook_doc, "Pending")
-    answer_statuses(api, notebook_doc, "Pending")
-
-    with pytest.raises(WaitTimeoutError) as caught:
-        notebook.wait_until("Running", timeout=10, poll_interval=4)
-
-    assert not isinstance(caught.value, StatusUnreachableError)
-    assert caught.value.last_status == "Pending"
-    assert clock.pauses == [4, 4, 2]
-    assert len(api.calls) == 2  # the third pause ends at the deadline: no poll after it
-
-
-# -- wait_for: the escape hatch --------------------------------------------------------------
+    assert (notebook.status, clock.pauses, len(api.calls)) == (case.last, case.pauses, case.sent)
 
 
 def test_wait_for_waits_for_a_status_the_sdk_does_not_know(
     api: responses.RequestsMock,
     clock: FakeClock,
-    notebooks: Notebooks,
+    fetch_notebook: Callable[..., Notebook],
     notebook_doc: dict[str, Any],
 ) -> None:
-    notebook = bound_notebook(api, notebooks, notebook_doc, "Running")
+    notebook = fetch_notebook(status="Running")
     answer_statuses(api, notebook_doc, "Running", "Migrating")
     seen: list[str] = []
 
@@ -295,47 +328,6 @@ def test_wait_for_waits_for_a_status_the_sdk_does_not_know(
     assert notebook.wait_for(migrating, poll_interval=3) is notebook
     assert seen == ["Running", "Running", "Migrating"]
     assert clock.pauses == [3, 3]
-
-
-def test_wait_for_does_not_end_early_at_rest(
-    api: responses.RequestsMock,
-    clock: FakeClock,
-    notebooks: Notebooks,
-    notebook_doc: dict[str, Any],
-) -> None:
-    notebook = bound_notebook(api, notebooks, notebook_doc, "Stopped")
-    answer_statuses(api, notebook_doc, "Stopped")
-
-    with pytest.raises(WaitTimeoutError) as caught:
-        notebook.wait_for(lambda nb: nb.status == "Archived", timeout=6, poll_interval=3)
-
-    assert not isinstance(caught.value, StatusUnreachableError)
-    assert caught.value.last_status == "Stopped"
-    assert clock.pauses == [3, 3]
-
-
-@pytest.mark.parametrize(
-    ("arguments", "parameter"),
-    [
-        ({"condition": "Running"}, "condition"),
-        ({"condition": None}, "condition"),
-        ({"timeout": 0}, "timeout"),
-        ({"poll_interval": False}, "poll_interval"),
-    ],
-)
-def test_wait_for_checks_its_arguments(
-    api: responses.RequestsMock,
-    clock: FakeClock,
-    notebooks: Notebooks,
-    notebook_doc: dict[str, Any],
-    arguments: dict[str, Any],
-    parameter: str,
-) -> None:
-    notebook = bound_notebook(api, notebooks, notebook_doc, "Pending")
-    with pytest.raises(ValidationError) as caught:
-        notebook.wait_for(**{"condition": lambda nb: True, **arguments})
-    assert caught.value.parameter == parameter
-    assert (len(api.calls), clock.pauses) == (0, [])
 
 
 # -- runs(limit=..., status=...) -------------------------------------------------------------

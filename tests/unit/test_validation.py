@@ -221,32 +221,33 @@ def _create_both_ways(ctx: Context, **arguments: Any) -> list[Callable[[], objec
     ]
 
 
+def _bad_values(table: dict[str, list[Any]]) -> list[Any]:
+    """``{parameter: [bad values]}`` as (arguments, the parameter refused) cases."""
+    return [
+        pytest.param({name: value}, name, id=f"{name}={value!r}")
+        for name, values in table.items()
+        for value in values
+    ]
+
+
 @pytest.mark.parametrize(
     ("arguments", "parameter"),
     [
-        ({"retry_count": True}, "retry_count"),
-        ({"retry_count": False}, "retry_count"),
-        ({"retry_count": 10}, "retry_count"),
-        ({"retry_count": -1}, "retry_count"),
-        ({"retry_count": "3"}, "retry_count"),
-        ({"retry_count": 3.0}, "retry_count"),
-        ({"distribution": -1}, "distribution"),
-        ({"distribution": True}, "distribution"),
-        ({"distribution": "0"}, "distribution"),
-        ({"output_service_name": "datalake"}, "output_service_id"),
-        ({"output_service_id": "4444444444444"}, "output_service_name"),
-        ({"environment": {"A": 1}}, "environment"),
-        ({"environment": {1: "a"}}, "environment"),
-        ({"environment": {"A": None}}, "environment"),
-        ({"environment": ["A=b"]}, "environment"),
-        ({"environment": "A=b"}, "environment"),
-        ({"version_id": ""}, "version_id"),
-        ({"version_id": 1}, "version_id"),
-        ({"input_service_id": ""}, "input_service_id"),
-        ({"input_service_name": ""}, "input_service_name"),
-        ({"model_id": ""}, "model_id"),
+        *_bad_values(
+            {
+                "retry_count": [True, False, 10, -1, "3", 3.0],
+                "distribution": [-1, True, "0"],
+                "environment": [{"A": 1}, {1: "a"}, {"A": None}, ["A=b"], "A=b"],
+                "version_id": ["", 1],
+                "input_service_id": [""],
+                "input_service_name": [""],
+                "model_id": [""],
+            }
+        ),
+        # Both or neither: the one missing is named.
+        pytest.param({"output_service_name": "datalake"}, "output_service_id", id="name-alone"),
+        pytest.param({"output_service_id": "4444444444444"}, "output_service_name", id="id-alone"),
     ],
-    ids=repr,
 )
 def test_create_trigger_arguments_are_checked_in_both_layers(
     api: responses.RequestsMock, ctx: Context, arguments: dict[str, Any], parameter: str
@@ -272,22 +273,6 @@ def test_a_bad_environment_value_is_shown_with_its_whole_argument(
         assert "{'GOOD': '1', 'BAD': 2}" in str(error)
 
 
-@pytest.mark.parametrize("retry_count", [0, 9])
-def test_retry_count_bounds_are_accepted(
-    api: responses.RequestsMock,
-    sent: Callable[[int], Any],
-    ctx: Context,
-    trigger_created_doc: dict[str, Any],
-    retry_count: int,
-) -> None:
-    api.post(f"{BASE_URL}/organizations/{ORG}/deployments/{DEP}/triggers", json=trigger_created_doc)
-
-    _triggers(ctx).create(**TRIGGER_ARGS, retry_count=retry_count, distribution=0)
-
-    assert sent(0).body["retry_count"] == retry_count
-    assert sent(0).body["distribution"] == 0
-
-
 # -- notebooks -------------------------------------------------------------------------------
 
 
@@ -309,31 +294,19 @@ def _notebook_params_both_ways(ctx: Context, **arguments: Any) -> list[Callable[
 
 @pytest.mark.parametrize(
     ("arguments", "parameter"),
-    [
-        ({"notebook_type": "Lab"}, "notebook_type"),
-        ({"notebook_type": "jupyter"}, "notebook_type"),
-        ({"notebook_type": ""}, "notebook_type"),
-        ({"notebook_type": 1}, "notebook_type"),
-        ({"instance_type": "cpu1"}, "instance_type"),
-        ({"instance_type": "cpu"}, "instance_type"),
-        ({"instance_type": "cpu-"}, "instance_type"),
-        ({"instance_type": "cpu-0"}, "instance_type"),
-        ({"instance_type": "cpu-0.0"}, "instance_type"),
-        ({"instance_type": "cpu--1"}, "instance_type"),
-        ({"instance_type": "CPU-1"}, "instance_type"),
-        ({"instance_type": "tpu-1"}, "instance_type"),
-        ({"instance_type": "gpu:e-1"}, "instance_type"),
-        ({"instance_type": "gpu:b4"}, "instance_type"),
-        ({"instance_type": " cpu-1"}, "instance_type"),
-        ({"instance_type": 1}, "instance_type"),
-        ({"image": ""}, "image"),
-        ({"image": "Not An Image"}, "image"),
-        ({"image": "abeja-inc/ALL-cpu:19.10"}, "image"),
-        ({"image": "abeja-inc/all-cpu:"}, "image"),
-        ({"image": "abeja-inc//all-cpu"}, "image"),
-        ({"image": "a" * 300}, "image"),
-    ],
-    ids=repr,
+    _bad_values(
+        {
+            "notebook_type": ["Lab", "jupyter", "", 1],
+            "instance_type": [
+                *("cpu1", "cpu", "cpu-", "cpu-0", "cpu-0.0", "cpu--1", "CPU-1", "tpu-1"),
+                *("gpu:e-1", "gpu:b4", " cpu-1", 1),
+            ],
+            "image": [
+                *("", "Not An Image", "abeja-inc/ALL-cpu:19.10", "abeja-inc/all-cpu:"),
+                *("abeja-inc//all-cpu", "a" * 300),
+            ],
+        }
+    ),
 )
 def test_notebook_arguments_are_checked_in_both_layers(
     api: responses.RequestsMock, ctx: Context, arguments: dict[str, Any], parameter: str
@@ -342,44 +315,66 @@ def test_notebook_arguments_are_checked_in_both_layers(
         assert_refused(api, call, parameter)
 
 
-@pytest.mark.parametrize(
-    "instance_type", ["cpu-1", "cpu-0.25", "cpu-16", "gpu-1", "gpu:a-1", "gpu:b-4", "gpu:d-8"]
-)
-def test_platform_instance_types_are_accepted(
+ACCEPTED = [
+    *(
+        pytest.param(
+            lambda c, v: _triggers(c).create(**TRIGGER_ARGS, retry_count=v, distribution=0),
+            value,
+            {
+                **TRIGGER_ARGS,
+                "input_service_name": "datalake",
+                "retry_count": value,
+                "distribution": 0,
+            },
+            id=f"retry_count={value}",
+        )
+        for value in (0, 9)
+    ),
+    *(
+        pytest.param(
+            lambda c, v: c.notebooks.create_notebook(ORG, JOB, v),
+            value,
+            {"instance_type": value},
+            id=f"instance_type={value}",
+        )
+        for value in ("cpu-1", "cpu-0.25", "cpu-16", "gpu-1", "gpu:a-1", "gpu:b-4", "gpu:d-8")
+    ),
+    *(
+        pytest.param(
+            lambda c, v: c.notebooks.update_notebook(ORG, JOB, NID, image=v),
+            value,
+            {"image": value},
+            id=f"image={value}",
+        )
+        for value in (
+            "abeja-inc/all-cpu:19.10",
+            "abeja-inc/all-gpu:20.10",
+            "python",
+            "registry.example.com:5000/team/my_image:1.0-rc",
+            "ubuntu@sha256:" + "a" * 64,
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "value", "body"), ACCEPTED)
+def test_an_accepted_value_is_sent_as_given(
     api: responses.RequestsMock,
     sent: Callable[[int], Any],
-    notebook_api: NotebookAPIClient,
-    notebook_doc: dict[str, Any],
-    instance_type: str,
+    ctx: Context,
+    trigger_created_doc: dict[str, Any],
+    call: Callable[[Context, Any], object],
+    value: Any,
+    body: dict[str, Any],
 ) -> None:
+    api.post(f"{BASE_URL}/organizations/{ORG}/deployments/{DEP}/triggers", json=trigger_created_doc)
     api.post(f"{BASE_URL}/organizations/{ORG}/training/definitions/{JOB}/notebooks", json={})
-
-    notebook_api.create_notebook(ORG, JOB, instance_type)
-
-    assert sent(0).body == {"instance_type": instance_type}
-
-
-@pytest.mark.parametrize(
-    "image",
-    [
-        "abeja-inc/all-cpu:19.10",
-        "abeja-inc/all-gpu:20.10",
-        "python",
-        "registry.example.com:5000/team/my_image:1.0-rc",
-        "ubuntu@sha256:" + "a" * 64,
-    ],
-)
-def test_docker_image_references_are_accepted(
-    api: responses.RequestsMock,
-    sent: Callable[[int], Any],
-    notebook_api: NotebookAPIClient,
-    image: str,
-) -> None:
     api.put(f"{BASE_URL}/organizations/{ORG}/training/definitions/{JOB}/notebooks/{NID}", json={})
 
-    notebook_api.update_notebook(ORG, JOB, NID, image=image)
+    call(ctx, value)
 
-    assert sent(0).body == {"image": image}
+    assert len(api.calls) == 1
+    assert sent(0).body == body
 
 
 # -- paging arguments ------------------------------------------------------------------------
