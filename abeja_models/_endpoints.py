@@ -149,52 +149,36 @@ _NOTEBOOKS = "/organizations/{organization_id}/training/definitions/{job_definit
 _NOTEBOOK = _NOTEBOOKS + "/{notebook_id}"
 _ABOUT_TRIGGER = About("trigger_id", "trigger_id")
 _ABOUT_NOTEBOOK = About("training_notebook_id", "notebook_id")
-_ACTED_ON_NOTEBOOK = About("training_notebook_id", "notebook_id", may_name_none=True)
+_ACTED_ON = About("training_notebook_id", "notebook_id", may_name_none=True)
+_RUN_PAGES = (("next_page_token", optional_token), ("scan_forward", _flag))
+_LOG_PAGES = (("next_forward_token", optional_token), ("next_backward_token", optional_token))
 
 CREATE_TRIGGER = Endpoint("create_trigger", "POST", _TRIGGERS, Trigger, CreateTriggerParams)
 GET_TRIGGERS = Endpoint("get_triggers", "GET", _TRIGGERS, TriggerList)
 GET_TRIGGER = Endpoint("get_trigger", "GET", _TRIGGER, Trigger, about=_ABOUT_TRIGGER)
 DELETE_TRIGGER = Endpoint("delete_trigger", "DELETE", _TRIGGER, Trigger)
 GET_TRIGGER_RUNS = Endpoint(
-    "get_trigger_runs",
-    "GET",
-    _TRIGGER + "/runs",
-    TriggerRunPage,
-    query=(("next_page_token", optional_token), ("scan_forward", _flag)),
+    "get_trigger_runs", "GET", _TRIGGER + "/runs", TriggerRunPage, query=_RUN_PAGES,
     tokens=("next_page_token",),
-)
+)  # fmt: skip
 
 CREATE_NOTEBOOK = Endpoint("create_notebook", "POST", _NOTEBOOKS, Notebook, NotebookParams)
 GET_NOTEBOOKS = Endpoint("get_notebooks", "GET", _NOTEBOOKS, NotebookList, bare_list=True)
 GET_NOTEBOOK = Endpoint("get_notebook", "GET", _NOTEBOOK, Notebook, about=_ABOUT_NOTEBOOK)
 UPDATE_NOTEBOOK = Endpoint(
-    "update_notebook", "PUT", _NOTEBOOK, Notebook, NotebookParams, about=_ACTED_ON_NOTEBOOK
+    "update_notebook", "PUT", _NOTEBOOK, Notebook, NotebookParams, about=_ACTED_ON
 )
 DELETE_NOTEBOOK = Endpoint("delete_notebook", "DELETE", _NOTEBOOK, Notebook)
 START_NOTEBOOK = Endpoint(
-    "start_notebook",
-    "POST",
-    _NOTEBOOK + "/start",
-    Notebook,
-    StartNotebookParams,
-    about=_ACTED_ON_NOTEBOOK,
+    "start_notebook", "POST", _NOTEBOOK + "/start", Notebook, StartNotebookParams, about=_ACTED_ON
 )
 STOP_NOTEBOOK = Endpoint(
-    "stop_notebook",
-    "POST",
-    _NOTEBOOK + "/stop",
-    Notebook,
-    StopNotebookParams,
-    about=_ACTED_ON_NOTEBOOK,
+    "stop_notebook", "POST", _NOTEBOOK + "/stop", Notebook, StopNotebookParams, about=_ACTED_ON
 )
 GET_NOTEBOOK_RECENT_LOGS = Endpoint(
-    "get_notebook_recent_logs",
-    "GET",
-    _NOTEBOOK + "/recentlogs",
-    NotebookLogPage,
-    query=(("next_forward_token", optional_token), ("next_backward_token", optional_token)),
-    tokens=("next_forward_token", "next_backward_token"),
-)
+    "get_notebook_recent_logs", "GET", _NOTEBOOK + "/recentlogs", NotebookLogPage,
+    query=_LOG_PAGES, tokens=("next_forward_token", "next_backward_token"),
+)  # fmt: skip
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     CREATE_TRIGGER,

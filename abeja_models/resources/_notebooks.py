@@ -172,12 +172,12 @@ class Notebooks(Collection[Notebook]):
                 wanted=wanted,
             )
 
-        return self._wait(
+        return self._wait_for(
             notebook,
             lambda current: current.status == wanted,
-            f"become {wanted!r}",
             timeout=timeout,
             poll_interval=poll_interval,
+            goal=f"become {wanted!r}",
             hopeless=unreachable,
         )
 
@@ -188,31 +188,16 @@ class Notebooks(Collection[Notebook]):
         *,
         timeout: float,
         poll_interval: float,
+        goal: str = "meet the condition",
+        hopeless: Callable[[Notebook], Optional[WaitTimeoutError]] = lambda notebook: None,
     ) -> Notebook:
         """Poll ``notebook`` (refreshed in place) until ``condition(notebook)`` is true.
 
-        See ``Notebook.wait_for``, which calls this.
+        See ``Notebook.wait_for``, which calls this (and ``wait_until``, with its goal and
+        what makes it hopeless).
         """
         if not callable(condition):
             raise ValidationError("condition", "a function of the notebook", condition)
-        return self._wait(
-            notebook,
-            condition,
-            "meet the condition",
-            timeout=timeout,
-            poll_interval=poll_interval,
-        )
-
-    def _wait(
-        self,
-        notebook: Notebook,
-        done: Callable[[Notebook], bool],
-        goal: str,
-        *,
-        timeout: float,
-        poll_interval: float,
-        hopeless: Callable[[Notebook], Optional[WaitTimeoutError]] = lambda notebook: None,
-    ) -> Notebook:
         seconds = check_seconds("timeout", timeout)
         interval = check_seconds("poll_interval", poll_interval)
         _, notebook_id = notebook._bound()
@@ -227,7 +212,7 @@ class Notebooks(Collection[Notebook]):
         return poll_until(
             notebook,
             lambda deadline: notebook._take(self.within(deadline.remaining()).get(notebook_id)),
-            done=done,
+            done=condition,
             timeout=seconds,
             poll_interval=interval,
             timed_out=timed_out,

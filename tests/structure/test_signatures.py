@@ -166,13 +166,14 @@ def test_a_bound_method_takes_its_collection_methods_arguments_less_the_id(
 
 def test_the_bound_waits_take_what_the_collection_checks() -> None:
     # Notebook.wait_until / wait_for are the public signatures; the collection's private
-    # halves take the same arguments after the notebook itself, with no defaults of their own.
-    for public, private in (
-        (Notebook.wait_until, Notebooks._wait_until),
-        (Notebook.wait_for, Notebooks._wait_for),
+    # halves take the same arguments after the notebook itself, with no defaults of their
+    # own (wait_until hands wait_for its goal and what makes it hopeless, nothing else).
+    for public, private, own_extras in (
+        (Notebook.wait_until, Notebooks._wait_until, []),
+        (Notebook.wait_for, Notebooks._wait_for, ["goal", "hopeless"]),
     ):
         own = [p.name for p in _parameters(public)]
         called = _parameters(private)
         assert called[0].name == "notebook"
-        assert [p.name for p in called[1:]] == own
-        assert all(p.default is _EMPTY for p in called[1:])
+        assert [p.name for p in called[1:]] == own + own_extras
+        assert all(p.default is _EMPTY for p in called[1 : 1 + len(own)])
