@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Optional
+from http import HTTPStatus
+from typing import NamedTuple, Optional
 
 from typing_extensions import Literal
+
+from ._rules import JsonObject
 
 Drop = Literal["before_read", "after_read"]
 """Close the connection without answering: before the body is read and nothing is
@@ -15,6 +19,9 @@ processed, or after the request was read and processed (the client cannot tell).
 
 Malformed = Literal["truncated", "empty", "invalid_json", "html"]
 """A broken answer body: cut short, empty, not JSON, or a gateway's HTML page."""
+
+
+_HTML_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,41 @@ class Fault:
     def processes_request(self) -> bool:
         """Whether the platform still acts on the request (the fault is on the way back)."""
         return self.status is None and self.drop != "before_read"
+
+    def error_document(self) -> JsonObject:
+        """The JSON error answered for the fault's status, in place of the request's answer."""
+        try:
+            phrase = HTTPStatus(self.status or 500).phrase
+        except ValueError:
+            phrase = "Error"
+        return {
+            "error": phrase.lower().replace(" ", "_"),
+            "error_description": f"{phrase} (injected by the emulator)",
+        }
+
+    def body_for(self, document: JsonObject) -> FaultyBody:
+        """The body sent in place of ``document``: the fault's own, or a broken one."""
+        payload = json.dumps(document).encode()
+        if self.body is not None:
+            return FaultyBody(self.body)
+        if self.malformed == "empty":
+            return FaultyBody(b"")
+        if self.malformed == "invalid_json":
+            return FaultyBody(payload[: max(1, len(payload) // 2)])
+        if self.malformed == "html":
+            return FaultyBody(_HTML_PAGE, "text/html")
+        if self.malformed == "truncated":
+            return FaultyBody(payload[: len(payload) // 2], declared_length=len(payload))
+        return FaultyBody(payload)
+
+
+class FaultyBody(NamedTuple):
+    """What a fault answers with."""
+
+    payload: bytes
+    content_type: str = "application/json"
+    declared_length: Optional[int] = None
+    """The Content-Length to announce when it is not the payload's (a truncated body)."""
 
 
 class FaultSet:
