@@ -90,7 +90,7 @@ class PlatformEmulator:
         self._thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.05},
-            name=f"abeja-emulator:{server.server_address[1]}",
+            name=f"abeja-emulator:{server.port}",
             daemon=True,
         )
         self._thread.start()
@@ -130,25 +130,22 @@ class PlatformEmulator:
     @property
     def url(self) -> str:
         """The base URL to give a client, such as ``http://127.0.0.1:50123``."""
-        if self._server is None:
-            raise RuntimeError("the emulator is not running: call start() or use `with`")
-        host, port = self._server.server_address[:2]
+        host, port = self.address
         if self.listens_on_every_interface:
             host = "127.0.0.1"  # reaches a wildcard listener from this machine
-        return f"http://{host!s}:{port}"
+        return f"http://{host}:{port}"
 
     @property
     def address(self) -> tuple[str, int]:
         """The address and port the emulator listens on, such as ``("0.0.0.0", 8080)``."""
         if self._server is None:
             raise RuntimeError("the emulator is not running: call start() or use `with`")
-        host, port = self._server.server_address[:2]
-        return str(host), int(port)
+        return self._server.host, self._server.port
 
     @property
     def listens_on_every_interface(self) -> bool:
         """Whether the emulator listens on a wildcard address such as ``0.0.0.0``."""
-        return self._server is not None and _is_unspecified(str(self._server.server_address[0]))
+        return self._server is not None and _is_unspecified(self._server.host)
 
     @property
     def reachable_from_other_machines(self) -> bool:
@@ -158,10 +155,7 @@ class PlatformEmulator:
         ``credentials`` was given: every trigger, run, notebook and uploaded file it holds
         can be read, created, changed and deleted.
         """
-        if self._server is None:
-            return False
-        host = str(self._server.server_address[0])
-        return not is_loopback(host)
+        return self._server is not None and not is_loopback(self._server.host)
 
     @property
     def accepts_any_credential(self) -> bool:

@@ -60,6 +60,16 @@ class Server(ThreadingHTTPServer):
         self.connections_lock = threading.Lock()
         super().__init__(address, Handler)
 
+    @property
+    def host(self) -> str:
+        """The address it listens on, such as ``"127.0.0.1"`` or ``"0.0.0.0"``."""
+        return str(self.server_address[0])
+
+    @property
+    def port(self) -> int:
+        """The port it listens on (the one picked when 0 was asked for)."""
+        return int(self.server_address[1])
+
     def close_connections(self) -> None:
         """Hang up every open connection (a handler may be waiting on one)."""
         with self.connections_lock:
