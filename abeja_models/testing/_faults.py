@@ -1,4 +1,5 @@
-"""What the emulator records of each request, and the faults a test can ask it to inject."""
+"""What the emulator records of each request, the faults a test can ask it to inject, and
+what a fault answers."""
 
 from __future__ import annotations
 
@@ -63,32 +64,6 @@ class Fault:
         """Whether the platform still acts on the request (the fault is on the way back)."""
         return self.status is None and self.drop != "before_read"
 
-    def error_document(self) -> JsonObject:
-        """The JSON error answered for the fault's status, in place of the request's answer."""
-        try:
-            phrase = HTTPStatus(self.status or 500).phrase
-        except ValueError:
-            phrase = "Error"
-        return {
-            "error": phrase.lower().replace(" ", "_"),
-            "error_description": f"{phrase} (injected by the emulator)",
-        }
-
-    def body_for(self, document: JsonObject) -> FaultyBody:
-        """The body sent in place of ``document``: the fault's own, or a broken one."""
-        payload = json.dumps(document).encode()
-        if self.body is not None:
-            return FaultyBody(self.body)
-        if self.malformed == "empty":
-            return FaultyBody(b"")
-        if self.malformed == "invalid_json":
-            return FaultyBody(payload[: max(1, len(payload) // 2)])
-        if self.malformed == "html":
-            return FaultyBody(_HTML_PAGE, "text/html")
-        if self.malformed == "truncated":
-            return FaultyBody(payload[: len(payload) // 2], declared_length=len(payload))
-        return FaultyBody(payload)
-
 
 class FaultyBody(NamedTuple):
     """What a fault answers with."""
@@ -126,3 +101,31 @@ class FaultSet:
                         self._faults.remove(fault)
                     return fault
         return None
+
+
+def injected_error(status: int) -> JsonObject:
+    """The JSON error a fault answers with its status, in place of the request's answer."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    return {
+        "error": phrase.lower().replace(" ", "_"),
+        "error_description": f"{phrase} (injected by the emulator)",
+    }
+
+
+def faulty_body(fault: Fault, document: JsonObject) -> FaultyBody:
+    """The body a fault sends in place of ``document``: its own, or a broken one."""
+    payload = json.dumps(document).encode()
+    if fault.body is not None:
+        return FaultyBody(fault.body)
+    if fault.malformed == "empty":
+        return FaultyBody(b"")
+    if fault.malformed == "invalid_json":
+        return FaultyBody(payload[: max(1, len(payload) // 2)])
+    if fault.malformed == "html":
+        return FaultyBody(_HTML_PAGE, "text/html")
+    if fault.malformed == "truncated":
+        return FaultyBody(payload[: len(payload) // 2], declared_length=len(payload))
+    return FaultyBody(payload)

@@ -85,11 +85,11 @@ def str_map(fields: JsonObject, name: str) -> dict[str, str]:
     return dict(value)
 
 
-def instance_type(fields: JsonObject, *, default: Optional[str]) -> Optional[str]:
-    """The ``instance_type`` field, such as ``cpu-1`` or ``gpu:b-4``."""
+def instance_type(fields: JsonObject) -> Optional[str]:
+    """The ``instance_type`` field, such as ``cpu-1`` or ``gpu:b-4``, or ``None`` when absent."""
     value = fields.get("instance_type")
     if value is None:
-        return default
+        return None
     if not isinstance(value, str) or not _INSTANCE_TYPE.fullmatch(value):
         raise bad_request(f"instance_type {value!r} is not an instance type such as cpu-1")
     return value

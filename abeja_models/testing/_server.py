@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Optional
 from urllib.parse import parse_qsl, unquote
 
-from ._faults import Fault, RecordedRequest
+from ._faults import Fault, RecordedRequest, faulty_body, injected_error
 from ._rules import ApiProblem, JsonObject, bad_request
 from ._service import Service
 
@@ -296,7 +296,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault.processes_request:
             status, document = service.answer(self.command, path, query, headers, body)
         else:
-            status, document = fault.status or 500, fault.error_document()
+            status, document = fault.status or 500, injected_error(fault.status or 500)
         if fault.delay > 0:
             time.sleep(fault.delay)
         if fault.drop == "after_read":
@@ -305,7 +305,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send_faulty(fault, status, document)
 
     def _send_faulty(self, fault: Fault, status: int, document: JsonObject) -> None:
-        body = fault.body_for(document)
+        body = faulty_body(fault, document)
         self._send(
             status,
             body.payload,

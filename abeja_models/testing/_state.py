@@ -217,7 +217,7 @@ class PlatformState:
     ) -> JsonObject:
         """``POST .../training/definitions/{job_definition_name}/notebooks``."""
         fields = json_object(body)
-        instance = instance_type(fields, default="cpu-1") or "cpu-1"
+        instance = instance_type(fields) or "cpu-1"
         image = optional_str(fields, "image") or "abeja-inc/all-cpu:19.10"
         kind = notebook_type(fields) or "notebook"
         now = self._clock()
@@ -273,7 +273,7 @@ class PlatformState:
     ) -> JsonObject:
         """``PUT .../notebooks/{notebook_id}``: instance type, image, notebook type."""
         fields = json_object(body)
-        instance = instance_type(fields, default=None)
+        instance = instance_type(fields)
         image = optional_str(fields, "image")
         kind = notebook_type(fields)
         now = self._clock()
