@@ -24,7 +24,7 @@ from ._service import Service
 MAX_REQUEST_BODY = 1024 * 1024
 """The largest request body the emulator reads (1 MiB); a longer one is refused with 413."""
 
-LOG = logging.getLogger("abeja_models.testing")
+_LOG = logging.getLogger("abeja_models.testing")
 
 _BAD_ESCAPE = re.compile("%(?![0-9A-Fa-f]{2})")
 _NOT_IN_TARGET = re.compile("[^\x21-\x7e]")  # controls, spaces and anything not ASCII
@@ -84,7 +84,7 @@ class Server(ThreadingHTTPServer):
         if isinstance(sys.exc_info()[1], ConnectionError):
             return
         # socketserver prints the traceback to stderr; a library logs it instead.
-        LOG.error("the emulator failed on a request from %s", client_address, exc_info=True)
+        _LOG.error("the emulator failed on a request from %s", client_address, exc_info=True)
 
 
 def _hang_up(connection: socket.socket) -> None:
@@ -156,8 +156,8 @@ class Handler(BaseHTTPRequestHandler):
         At DEBUG level, so they stay out of sight unless the application asks for them;
         ``http.server`` itself would write them to stderr.
         """
-        if LOG.isEnabledFor(logging.DEBUG):
-            LOG.debug("%s %s", self.address_string(), format % args)
+        if _LOG.isEnabledFor(logging.DEBUG):
+            _LOG.debug("%s %s", self.address_string(), format % args)
 
     def parse_request(self) -> bool:
         """Read the request line and headers; refuse HTTP/0.9 (an answer without headers)."""
@@ -253,7 +253,7 @@ class Handler(BaseHTTPRequestHandler):
         except Exception:
             # A bug in the emulator, not the client's doing: log it, answer a 500 if
             # nothing has been sent yet, and keep serving the next connection.
-            LOG.error("the emulator failed on %s %s", self.command, self.path, exc_info=True)
+            _LOG.error("the emulator failed on %s %s", self.command, self.path, exc_info=True)
             if self._answering:
                 self._drop()
             else:
