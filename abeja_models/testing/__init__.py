@@ -4,8 +4,10 @@ The emulator needs only the standard library; the ``abeja_emulator`` fixture is
 registered with pytest when this package is installed.
 """
 
-from ._emulator import MAX_REQUEST_BODY, Credential, PlatformEmulator
+from ._emulator import PlatformEmulator
 from ._faults import Drop, Fault, Malformed, RecordedRequest
+from ._server import MAX_REQUEST_BODY
+from ._service import Credential
 
 __all__ = [
     "MAX_REQUEST_BODY",

@@ -1,13 +1,18 @@
-"""What the emulator records of each request, and the faults a test can ask it to inject."""
+"""What the emulator records of each request, the faults a test can ask it to inject, and
+what a fault answers."""
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Optional
+from http import HTTPStatus
+from typing import NamedTuple, Optional
 
 from typing_extensions import Literal
+
+from ._rules import JsonObject
 
 Drop = Literal["before_read", "after_read"]
 """Close the connection without answering: before the body is read and nothing is
@@ -15,6 +20,9 @@ processed, or after the request was read and processed (the client cannot tell).
 
 Malformed = Literal["truncated", "empty", "invalid_json", "html"]
 """A broken answer body: cut short, empty, not JSON, or a gateway's HTML page."""
+
+
+_HTML_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,15 @@ class Fault:
         return self.status is None and self.drop != "before_read"
 
 
+class FaultyBody(NamedTuple):
+    """What a fault answers with."""
+
+    payload: bytes
+    content_type: str = "application/json"
+    declared_length: Optional[int] = None
+    """The Content-Length to announce when it is not the payload's (a truncated body)."""
+
+
 class FaultSet:
     """The armed faults, first armed first matched, safe to use from every handler thread."""
 
@@ -84,3 +101,31 @@ class FaultSet:
                         self._faults.remove(fault)
                     return fault
         return None
+
+
+def injected_error(status: int) -> JsonObject:
+    """The JSON error a fault answers with its status, in place of the request's answer."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    return {
+        "error": phrase.lower().replace(" ", "_"),
+        "error_description": f"{phrase} (injected by the emulator)",
+    }
+
+
+def faulty_body(fault: Fault, document: JsonObject) -> FaultyBody:
+    """The body a fault sends in place of ``document``: its own, or a broken one."""
+    payload = json.dumps(document).encode()
+    if fault.body is not None:
+        return FaultyBody(fault.body)
+    if fault.malformed == "empty":
+        return FaultyBody(b"")
+    if fault.malformed == "invalid_json":
+        return FaultyBody(payload[: max(1, len(payload) // 2)])
+    if fault.malformed == "html":
+        return FaultyBody(_HTML_PAGE, "text/html")
+    if fault.malformed == "truncated":
+        return FaultyBody(payload[: len(payload) // 2], declared_length=len(payload))
+    return FaultyBody(payload)

@@ -15,7 +15,8 @@ from typing import NamedTuple, Optional
 import pytest
 
 from abeja_models.testing import MAX_REQUEST_BODY, PlatformEmulator
-from abeja_models.testing._emulator import _Handler
+from abeja_models.testing._routes import Route
+from abeja_models.testing._server import Handler
 
 TIMEOUT = 3.0
 TRIGGERS = "/organizations/1/deployments/2/triggers"
@@ -230,7 +231,7 @@ def test_emulator_answers_408_to_a_body_that_stops_arriving(
     capfd: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_Handler, "timeout", 0.3)  # 60 seconds by default
+    monkeypatch.setattr(Handler, "timeout", 0.3)  # 60 seconds by default
     with socket.create_connection(("127.0.0.1", port_of(emulator)), timeout=TIMEOUT) as sock:
         sock.sendall(request("POST", TRIGGERS, b"{}", length="100"))  # and keep it open
         assert_json_error(read_answer(sock), 408, "request_timeout")
@@ -282,7 +283,7 @@ def test_emulator_failure_is_a_500_and_a_log_record_not_a_traceback_on_stderr(
     def broken(*args: object) -> object:
         raise RuntimeError("a bug in the emulator")
 
-    monkeypatch.setattr(emulator.state, "list_triggers", broken)
+    monkeypatch.setattr(Route, "call", broken)  # every endpoint's handler is called there
     answer = exchange(port_of(emulator), request("GET", TRIGGERS))
     assert_json_error(answer, 500, "internal_server_error")
     monkeypatch.undo()

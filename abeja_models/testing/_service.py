@@ -1,0 +1,115 @@
+"""The emulator as its HTTP server sees it: who may call, what is recorded, which faults
+fire, and what the platform answers to a request once it is read."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Optional, Union
+
+from ._faults import Fault, FaultSet, RecordedRequest
+from ._routes import Route, find_route
+from ._rules import ApiProblem, JsonObject, bad_request
+from ._state import PlatformState
+
+Credential = Union[str, tuple[str, str]]
+"""A bearer token, or a ``(user_id, personal_access_token)`` pair for basic auth."""
+
+
+class Service:
+    """The platform's side of every exchange, shared by the server's handler threads."""
+
+    def __init__(
+        self,
+        state: PlatformState,
+        routes: tuple[Route, ...],
+        credentials: Optional[Iterable[Credential]],
+    ) -> None:
+        self.state = state
+        self.faults = FaultSet()
+        self._routes = routes
+        self._accepted = None if credentials is None else set(map(_credential_key, credentials))
+        self._recorded: list[RecordedRequest] = []
+        self._recorded_lock = threading.Lock()
+
+    @property
+    def accepts_any_credential(self) -> bool:
+        """Whether no allow-list of credentials was given."""
+        return self._accepted is None
+
+    def record(self, request: RecordedRequest) -> None:
+        """Keep a request as received."""
+        with self._recorded_lock:
+            self._recorded.append(request)
+
+    def recorded(self) -> list[RecordedRequest]:
+        """The requests received so far, oldest first."""
+        with self._recorded_lock:
+            return list(self._recorded)
+
+    def forget_requests(self) -> None:
+        """Forget the recorded requests."""
+        with self._recorded_lock:
+            self._recorded.clear()
+
+    def take_fault(self, method: str, path: str) -> Optional[Fault]:
+        """The fault that fires for this request, if any."""
+        return self.faults.take(method, path)
+
+    def answer(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> tuple[int, JsonObject]:
+        """The status and JSON document the platform answers to a request it has read."""
+        try:
+            if not self._authorized(headers.get("Authorization")):
+                raise ApiProblem(401, "unauthorized", "authentication failed: send credentials")
+            route, ids = find_route(self._routes, method, path)
+            return 200, route.call(self.state, ids, query, _json_body(body))
+        except ApiProblem as problem:
+            return problem.status, problem.body
+
+    def _authorized(self, header: Optional[str]) -> bool:
+        scheme, _, value = (header or "").partition(" ")
+        if scheme.lower() == "bearer" and value:
+            key: Optional[Credential] = value
+        elif scheme.lower() == "basic" and value:
+            try:
+                user, _, secret = base64.b64decode(value, validate=True).decode().partition(":")
+            except (binascii.Error, UnicodeDecodeError):
+                return False
+            key = (user, secret) if user and secret else None
+        else:
+            key = None
+        if key is None:
+            return False
+        return self._accepted is None or key in self._accepted
+
+
+def _credential_key(credential: Credential) -> Credential:
+    if isinstance(credential, str):
+        return credential
+    user, secret = credential
+    return (user, secret)
+
+
+def _json_body(body: bytes) -> object:
+    if not body.strip():
+        return None
+    try:
+        document = json.loads(body)
+        # Valid JSON may still spell a lone surrogate ("\ud800"), which no UTF-8 text
+        # holds: refuse it here rather than fail later on encoding it.
+        json.dumps(document, ensure_ascii=False).encode()
+    except RecursionError:
+        raise bad_request("the request body nests too deeply") from None
+    except (UnicodeError, ValueError):
+        raise bad_request("the request body is not JSON in UTF-8") from None
+    return document
