@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from types import TracebackType
 from typing import Literal, Optional, Union
 
 import requests
@@ -184,12 +183,7 @@ class Client:
     def __enter__(self) -> Client:
         return self
 
-    def __exit__(
-        self,
-        exc_type: Optional[type[BaseException]],
-        exc: Optional[BaseException],
-        traceback: Optional[TracebackType],
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def __repr__(self) -> str:

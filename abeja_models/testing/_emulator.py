@@ -7,7 +7,6 @@ import json
 import re
 import threading
 from collections.abc import Iterable, Mapping
-from types import TracebackType
 from typing import Optional, Union
 
 from typing_extensions import Literal, Self
@@ -119,12 +118,7 @@ class PlatformEmulator:
     def __enter__(self) -> Self:
         return self.start()
 
-    def __exit__(
-        self,
-        exc_type: Optional[type[BaseException]],
-        exc: Optional[BaseException],
-        traceback: Optional[TracebackType],
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     @property
