@@ -152,14 +152,13 @@ def _new_session(pool_size: int) -> requests.Session:
     return session
 
 
-def default_headers(settings: Settings) -> dict[str, str]:
+def default_headers() -> dict[str, str]:
     """The headers of every request, the ``Authorization`` header aside."""
     return {
         "User-Agent": USER_AGENT,
         "Accept": "application/json",
         "Accept-Encoding": "gzip, deflate",
         "Connection": "keep-alive",
-        **settings.extra_headers,
     }
 
 

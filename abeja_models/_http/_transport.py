@@ -62,7 +62,7 @@ class Transport:
     ) -> None:
         self.settings = settings
         self._connection = connection or Connection(settings, session)
-        self._headers = default_headers(settings)
+        self._headers = default_headers()
         credentials = settings.credentials
         self._auth = CredentialAuth(credentials) if credentials is not None else None
         self._template = requests.Request(
