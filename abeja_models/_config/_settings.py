@@ -104,7 +104,8 @@ class Settings:
         return replace(self, **_checked(changes, environ))  # type: ignore[arg-type]
 
 
-# What each setting must be without an argument: None for those the environment gives.
+# The settings every Settings needs, and that resolve_settings fills in when not given:
+# their None reads the environment (or means no credentials).
 _UNSET: SettingArguments = {
     "base_url": None,
     "credentials": None,
@@ -182,6 +183,7 @@ def _whole(setting: str, value: object, least: int, expected: str) -> int:
     return value
 
 
+# One check per setting, the same for Client(...), the low-level clients and with_options.
 _CHECKS: dict[str, Callable[[object, Mapping[str, str]], object]] = {
     "base_url": _base_url,
     "credentials": _as_given,

@@ -17,9 +17,11 @@ from abeja_models._config import (
     KEEP,
     SECRET_VARIABLES,
     SETTING_VARIABLES,
+    SettingArguments,
     Settings,
     resolve_settings,
 )
+from abeja_models._config._settings import _CHECKS
 from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.triggers import APIClient as TriggerAPIClient
 
@@ -55,6 +57,10 @@ def test_a_public_default_is_the_one_settings_holds(
 ) -> None:
     shown = inspect.signature(owner).parameters[parameter].default
     assert shown == SETTING_FIELDS[parameter].default
+
+
+def test_every_setting_has_one_argument_type_and_one_check() -> None:
+    assert list(SettingArguments.__annotations__) == list(SETTING_FIELDS) == list(_CHECKS)
 
 
 def test_the_defaults_a_plain_client_resolves() -> None:
