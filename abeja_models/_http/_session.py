@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from types import MappingProxyType
 from typing import Any, Optional, Union
 from urllib.parse import urlsplit
 
@@ -152,15 +153,15 @@ def _new_session(pool_size: int) -> requests.Session:
     return session
 
 
-def default_headers(settings: Settings) -> dict[str, str]:
-    """The headers of every request, the ``Authorization`` header aside."""
-    return {
+DEFAULT_HEADERS: Mapping[str, str] = MappingProxyType(
+    {
         "User-Agent": USER_AGENT,
         "Accept": "application/json",
         "Accept-Encoding": "gzip, deflate",
         "Connection": "keep-alive",
-        **settings.extra_headers,
     }
+)
+"""The headers of every request, the ``Authorization`` header aside (read-only)."""
 
 
 def checked_session(session: object) -> Optional[requests.Session]:

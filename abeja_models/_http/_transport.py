@@ -24,7 +24,7 @@ from . import _retry
 from ._body import UnreadableAnswer, current_watchdog, read_callers, read_owned
 from ._decode import ModelT, error_for_answer, parse_model, unusable_answer
 from ._request import Answer, ApiRequest
-from ._session import Connection, CredentialAuth, default_headers
+from ._session import DEFAULT_HEADERS, Connection, CredentialAuth
 
 logger = logging.getLogger("abeja_models")
 
@@ -53,7 +53,7 @@ class Transport:
     ) -> None:
         self.settings = settings
         self._connection = connection or Connection(settings, session)
-        self._headers = default_headers(settings)
+        self._headers = DEFAULT_HEADERS
         credentials = settings.credentials
         self._auth = CredentialAuth(credentials) if credentials is not None else None
         self._template = requests.Request(

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NoReturn, Optional, TypeVar, cast
 
-from .._config import SETTING_VARIABLES
+from .._config import MAX_RETRIES_VARIABLE, SETTING_VARIABLES, TIMEOUT_VARIABLE
 from ..errors import AbejaError, ValidationError
 from ._report import SettingsRefused, retries_reported
 
@@ -82,7 +82,7 @@ def _client(arguments: argparse.Namespace) -> Iterator[Client]:
         client = Client(
             base_url=arguments.base_url,
             timeout=_timeout(arguments),
-            max_retries=None if os.environ.get("ABEJA_SDK_MAX_RETRY_COUNT") else MAX_RETRIES,
+            max_retries=None if os.environ.get(MAX_RETRIES_VARIABLE) else MAX_RETRIES,
         )
     except ValidationError as error:
         if arguments.base_url is not None and error.parameter == "base_url":
@@ -112,7 +112,7 @@ def _timeout(arguments: argparse.Namespace) -> Optional[Timeout]:
     """--timeout, else the variable (``None``: the client reads it), else the CLI's pair."""
     if arguments.timeout is not None:
         return cast(float, arguments.timeout)
-    if os.environ.get("ABEJA_SDK_CONNECTION_TIMEOUT"):
+    if os.environ.get(TIMEOUT_VARIABLE):
         return None
     return (CONNECT_TIMEOUT, READ_TIMEOUT)
 

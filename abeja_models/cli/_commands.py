@@ -15,10 +15,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Union
 
+from .._config import TOKEN_VARIABLE
 from . import _output
 from ._client import notebooks_of, triggers_of, usage_error
 from ._options import CREATE_TRIGGER, NOTEBOOK_SETTINGS, START_NOTEBOOK
-from ._report import EXIT_ERROR, TOKEN_VARIABLE
+from ._report import EXIT_ERROR
 
 if TYPE_CHECKING:
     from ..models._base import PlatformModel

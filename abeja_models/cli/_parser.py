@@ -5,24 +5,31 @@ from __future__ import annotations
 import argparse
 import os
 
+from .._config import (
+    BASE_URL_VARIABLE,
+    CREDENTIAL_PAIRS,
+    DEFAULT_BASE_URL,
+    MAX_RETRIES_VARIABLE,
+    TIMEOUT_VARIABLE,
+    TOKEN_VARIABLE,
+)
 from .._version import __version__
 from . import _commands
 from ._client import CONNECT_TIMEOUT, MAX_RETRIES, ORGANIZATION_VARIABLE, READ_TIMEOUT
 from ._parts import Parser, command, page_size, port, seconds, subcommands
-from ._report import CREDENTIAL_PAIRS, TOKEN_VARIABLE
 from ._resource_parsers import add_resource_commands
 
 _USER, _PERSONAL_ACCESS_TOKEN = CREDENTIAL_PAIRS[0]
 _EPILOG = f"""\
 environment:
-  ABEJA_API_URL                 the API (default https://api.abeja.io); or --base-url
+  {BASE_URL_VARIABLE:<30}the API (default {DEFAULT_BASE_URL}); or --base-url
   {TOKEN_VARIABLE:<30}a platform auth token, or both of:
   {_USER:<32}a user id and
   {_PERSONAL_ACCESS_TOKEN}  its personal access token
   {ORGANIZATION_VARIABLE:<30}the organization; or -o/--organization
-  ABEJA_SDK_CONNECTION_TIMEOUT  seconds per connect and read; or --timeout (default:
+  {TIMEOUT_VARIABLE:<30}seconds per connect and read; or --timeout (default:
                                 {CONNECT_TIMEOUT:g} s to connect, {READ_TIMEOUT:g} s per read)
-  ABEJA_SDK_MAX_RETRY_COUNT     retries of a passing failure (default here: {MAX_RETRIES});
+  {MAX_RETRIES_VARIABLE:<30}retries of a passing failure (default here: {MAX_RETRIES});
                                 each retry is reported on stderr
 
 exit status:

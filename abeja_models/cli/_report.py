@@ -11,17 +11,12 @@ import sys
 from collections.abc import Iterator
 from typing import Optional
 
-from .._config import _CREDENTIAL_VARIABLES, SECRET_VARIABLES
+from .._config import CREDENTIAL_PAIRS, SECRET_VARIABLES, TOKEN_VARIABLE
 from ..errors import AbejaError, Unauthorized, ValidationError
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-
-# _config lists them in the order it looks for them: the token, then each id and its secret.
-TOKEN_VARIABLE, *_PAIRED = _CREDENTIAL_VARIABLES
-CREDENTIAL_PAIRS = tuple(zip(_PAIRED[0::2], _PAIRED[1::2]))
-"""The credentials that take two variables: (user id, its token), (datasource id, its secret)."""
 
 _URL_USERINFO = re.compile(r"(?<=//)[^/\s@]+@")
 

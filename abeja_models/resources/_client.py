@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import enum
-from typing import Literal, Optional, Union
+from typing import Optional, Union
 
 import requests
 
 from .._config import (
+    DEFAULT_BACKOFF_BASE,
+    DEFAULT_BACKOFF_MAX,
     DEFAULT_MAX_ANSWER_BYTES,
     DEFAULT_POOL_SIZE,
+    KEEP,
+    Keep,
     Timeout,
     credentials_from,
     hide,
-    normalize_timeout,
     resolve_settings,
 )
 from .._http import Transport, checked_session
@@ -21,15 +23,6 @@ from ..errors import ValidationError
 from ..notebook import APIClient as NotebookAPIClient
 from ..triggers import APIClient as TriggerAPIClient
 from ._organization import Organization
-
-
-class _Keep(enum.Enum):
-    """The default of an argument whose ``None`` means something: keep the current value."""
-
-    KEEP = "KEEP"
-
-
-_KEEP = _Keep.KEEP
 
 
 class Client:
@@ -85,8 +78,8 @@ class Client:
         deadline: Optional[float] = None,
         verify: Union[bool, str] = True,
         pool_size: int = DEFAULT_POOL_SIZE,
-        backoff_base: float = 0.5,
-        backoff_max: float = 8.0,
+        backoff_base: float = DEFAULT_BACKOFF_BASE,
+        backoff_max: float = DEFAULT_BACKOFF_MAX,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
         session: Optional[requests.Session] = None,
     ) -> None:
@@ -132,10 +125,10 @@ class Client:
     def with_options(
         self,
         *,
-        timeout: Optional[Timeout] = None,
-        max_retries: Optional[int] = None,
-        deadline: Union[float, Literal[_Keep.KEEP], None] = _KEEP,
-        max_answer_bytes: Optional[int] = None,
+        timeout: Union[Timeout, Keep, None] = KEEP,
+        max_retries: Union[int, Keep, None] = KEEP,
+        deadline: Union[float, Keep, None] = KEEP,
+        max_answer_bytes: Union[int, Keep] = KEEP,
     ) -> Client:
         """A client with other limits that shares this one's credentials and connections.
 
@@ -146,24 +139,19 @@ class Client:
             .triggers.get(trigger_id)
         ```
 
-        ``deadline=None`` removes the deadline; arguments left out keep their value.
+        An argument left out (its default, ``KEEP``) keeps its value. One given is
+        checked and means what it means to ``Client(...)``: ``deadline=None`` removes the
+        deadline; ``timeout=None`` and ``max_retries=None`` go back to
+        ``ABEJA_SDK_CONNECTION_TIMEOUT`` and ``ABEJA_SDK_MAX_RETRY_COUNT``, or 30 and 5;
+        ``max_answer_bytes`` is an int (``None`` is refused, as by ``Client``).
         """
-        settings = self._transport.settings
-        checked = resolve_settings(
-            base_url=settings.base_url,
-            credentials=settings.credentials,
-            timeout=settings.timeout if timeout is None else normalize_timeout(timeout),
-            max_retries=settings.max_retries if max_retries is None else max_retries,
-            deadline=settings.deadline if deadline is _KEEP else deadline,
-            verify=settings.verify,
-            pool_size=settings.pool_size,
-            backoff_base=settings.backoff_base,
-            backoff_max=settings.backoff_max,
-            max_answer_bytes=(
-                settings.max_answer_bytes if max_answer_bytes is None else max_answer_bytes
-            ),
+        settings = self._transport.settings.with_changes(
+            timeout=timeout,
+            max_retries=max_retries,
+            deadline=deadline,
+            max_answer_bytes=max_answer_bytes,
         )
-        return Client._from_transport(self._transport.derive(checked))
+        return Client._from_transport(self._transport.derive(settings))
 
     def triggers_api(self) -> TriggerAPIClient:
         """The seed-compatible Trigger ``APIClient``, sharing this client's connections."""

@@ -103,6 +103,8 @@ def client_and_parents() -> None:
     assert_type(Client(session=requests.Session()), Client)
     assert_type(client.base_url, str)
     assert_type(client.with_options(timeout=5.0, max_retries=0, deadline=None), Client)
+    assert_type(client.with_options(), Client)
+    assert_type(client.with_options(timeout=None, max_answer_bytes=1024), Client)
     assert_type(client.triggers_api(), trigger_api.APIClient)
     assert_type(client.notebooks_api(), notebook_api.APIClient)
     with client as entered:

@@ -1,50 +1,47 @@
-"""Settings and credentials, from arguments first and the platform SDK's variables second."""
+"""Secrets and credentials: kept in boxes that never show them, picked like the platform SDK."""
 
 from __future__ import annotations
 
 import base64
-import ipaddress
-import math
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
 from typing import Optional, TypeVar, Union
-from urllib.parse import urlsplit
 
-from .errors import ValidationError
+from ..errors import ValidationError
 
-DEFAULT_BASE_URL = "https://api.abeja.io"
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_RETRIES = 5
-DEFAULT_POOL_SIZE = 10
-DEFAULT_MAX_ANSWER_BYTES = 32 * 1024 * 1024
-"""The largest answer body read, after decompression: 80 times a page of 1,000 trigger runs."""
+TOKEN_VARIABLE = "PLATFORM_AUTH_TOKEN"
+"""The environment variable of a platform auth token (bearer)."""
 
 # In the order credentials are looked for: a token, a user and their secret, a datasource
 # and its secret (the platform SDK's names).
-_CREDENTIAL_VARIABLES = (
-    "PLATFORM_AUTH_TOKEN",
+CREDENTIAL_VARIABLES = (
+    TOKEN_VARIABLE,
     "ABEJA_PLATFORM_USER_ID",
     "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN",
     "ABEJA_PLATFORM_DATASOURCE_ID",
     "ABEJA_PLATFORM_DATASOURCE_SECRET",
 )
+"""Every environment variable credentials are read from, in the order they are looked for."""
 
-SETTING_VARIABLES = (
-    "ABEJA_API_URL",
-    *_CREDENTIAL_VARIABLES,
-    "ABEJA_SDK_CONNECTION_TIMEOUT",
-    "ABEJA_SDK_MAX_RETRY_COUNT",
-)
-"""Every environment variable the settings are read from, named as the platform SDK names them."""
+CREDENTIAL_PAIRS = (CREDENTIAL_VARIABLES[1:3], CREDENTIAL_VARIABLES[3:5])
+"""The variables that make a credential only together: ``(id, secret)``, user then datasource."""
 
-SECRET_VARIABLES = _CREDENTIAL_VARIABLES[0::2]
+SECRET_VARIABLES = (TOKEN_VARIABLE, *(secret for _, secret in CREDENTIAL_PAIRS))
 """The ones among them that hold a secret (the token and the two secrets)."""
 
-ValueT = TypeVar("ValueT")
+_ARGUMENT_NAMES = (
+    "auth_token",
+    "user_id",
+    "personal_access_token",
+    "datasource_id",
+    "datasource_secret",
+)
 
-Timeout = Union[float, tuple[float, float]]
-"""Seconds for connect and read alike, or a ``(connect, read)`` pair."""
+# Where in a source of credentials (ordered as the names above) each kind of id and its
+# secret stand, and the prefix the platform wants on that id.
+_BASIC_KINDS = ((1, "user-"), (3, "datasource-"))
+
+ValueT = TypeVar("ValueT")
 
 
 class Secret:
@@ -194,36 +191,6 @@ def quiet_environ(environ: Optional[Mapping[str, str]]) -> Mapping[str, str]:
     return QuietMapping(os.environ if environ is None else environ)
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything a transport needs to know, resolved once per client."""
-
-    base_url: str
-    credentials: Optional[Credentials]
-    timeout: tuple[float, float]
-    max_retries: int
-    deadline: Optional[float] = None
-    verify: Union[bool, str] = True
-    pool_size: int = DEFAULT_POOL_SIZE
-    backoff_base: float = 0.5
-    backoff_max: float = 8.0
-    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
-    extra_headers: Mapping[str, str] = field(default_factory=dict)
-
-    def with_changes(self, **changes: object) -> Settings:
-        """A copy with some settings changed (used by ``Client.with_options``)."""
-        return replace(self, **changes)  # type: ignore[arg-type]
-
-
-_ARGUMENT_NAMES = (
-    "auth_token",
-    "user_id",
-    "personal_access_token",
-    "datasource_id",
-    "datasource_secret",
-)
-
-
 def credentials_from(
     *,
     auth_token: SecretArgument = None,
@@ -248,28 +215,20 @@ def credentials_from(
     given = _boxed(auth_token, user_id, personal_access_token, datasource_id, datasource_secret)
     auth_token = personal_access_token = datasource_secret = None
     environ = quiet_environ(environ)
-    from_environment = _boxed(*(environ.get(name) for name in _CREDENTIAL_VARIABLES))
-    for source, spelt in ((given, names), (from_environment, _CREDENTIAL_VARIABLES)):
-        token, user, pat, datasource, secret = (
-            _nonblank(source[0]),
-            source[1],
-            _nonblank(source[2]),
-            source[3],
-            _nonblank(source[4]),
-        )
+    from_environment = _boxed(*(environ.get(name) for name in CREDENTIAL_VARIABLES))
+    for source, spelt in ((given, names), (from_environment, CREDENTIAL_VARIABLES)):
+        token = _nonblank(source[0])
         if token is not None:
             return Credentials.bearer(token, setting=spelt[0])
-        if isinstance(user, str) and user.strip() and pat is not None:
-            return Credentials.basic(
-                _prefixed(user.strip(), "user-"), pat, setting=spelt[2], user_setting=spelt[1]
-            )
-        if isinstance(datasource, str) and datasource.strip() and secret is not None:
-            return Credentials.basic(
-                _prefixed(datasource.strip(), "datasource-"),
-                secret,
-                setting=spelt[4],
-                user_setting=spelt[3],
-            )
+        for at, prefix in _BASIC_KINDS:
+            principal, secret = source[at], _nonblank(source[at + 1])
+            if isinstance(principal, str) and principal.strip() and secret is not None:
+                return Credentials.basic(
+                    _prefixed(principal.strip(), prefix),
+                    secret,
+                    setting=spelt[at + 1],
+                    user_setting=spelt[at],
+                )
     return None
 
 
@@ -304,146 +263,14 @@ def _boxed(
     return hide(token), user, hide(user_secret), datasource, hide(datasource_secret)
 
 
-def _nonblank(secret: Optional[Secret]) -> Optional[Secret]:
+def _nonblank(secret: Union[Secret, str, None]) -> Optional[Secret]:
     """The secret if set to something other than blanks (all-space counts as unset)."""
-    if secret is None or (isinstance(secret.reveal(), str) and not secret.reveal().strip()):
+    if not isinstance(secret, Secret) or (
+        isinstance(secret.reveal(), str) and not secret.reveal().strip()
+    ):
         return None
     return secret
 
 
-def resolve_settings(
-    *,
-    base_url: Optional[str],
-    credentials: Optional[Credentials],
-    timeout: Optional[Timeout],
-    max_retries: Optional[int],
-    deadline: Optional[float] = None,
-    verify: Union[bool, str] = True,
-    pool_size: int = DEFAULT_POOL_SIZE,
-    backoff_base: float = 0.5,
-    backoff_max: float = 8.0,
-    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
-    environ: Optional[Mapping[str, str]] = None,
-) -> Settings:
-    """Validate the arguments, fill the rest from the environment (default ``os.environ``),
-    and freeze them. Every number must be finite: ``inf`` and ``nan`` are refused here,
-    before anything is sent."""
-    environ = quiet_environ(environ)
-    url = check_base_url(base_url or environ.get("ABEJA_API_URL") or DEFAULT_BASE_URL)
-    if timeout is None:
-        timeout = _env_number(environ, "ABEJA_SDK_CONNECTION_TIMEOUT", DEFAULT_TIMEOUT)
-    if max_retries is None:
-        max_retries = _env_count(environ, "ABEJA_SDK_MAX_RETRY_COUNT", DEFAULT_MAX_RETRIES)
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise ValidationError("max_retries", "an int >= 0", max_retries)
-    if deadline is not None and not _positive(deadline):
-        raise ValidationError("deadline", "a finite number of seconds > 0, or None", deadline)
-    if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:
-        raise ValidationError("pool_size", "an int >= 1", pool_size)
-    if not (_non_negative(backoff_base) and _non_negative(backoff_max)):
-        raise ValidationError("backoff_base/backoff_max", "finite numbers of seconds >= 0")
-    if (
-        isinstance(max_answer_bytes, bool)
-        or not isinstance(max_answer_bytes, int)
-        or max_answer_bytes < 1
-    ):
-        raise ValidationError("max_answer_bytes", "an int >= 1 (bytes)", max_answer_bytes)
-    return Settings(
-        base_url=url,
-        credentials=credentials,
-        timeout=normalize_timeout(timeout),
-        max_retries=max_retries,
-        deadline=float(deadline) if deadline is not None else None,
-        verify=verify,
-        pool_size=pool_size,
-        backoff_base=float(backoff_base),
-        backoff_max=float(backoff_max),
-        max_answer_bytes=max_answer_bytes,
-    )
-
-
-def normalize_timeout(timeout: Timeout) -> tuple[float, float]:
-    """Turn a timeout argument into a validated ``(connect, read)`` pair."""
-    pair = timeout if isinstance(timeout, tuple) else (timeout, timeout)
-    if len(pair) != 2 or not all(_positive(part) for part in pair):
-        raise ValidationError("timeout", "seconds > 0, or a (connect, read) pair of them", timeout)
-    return float(pair[0]), float(pair[1])
-
-
-def check_base_url(url: str) -> str:
-    """Accept ``https://`` anywhere and plain ``http://`` only to a loopback host."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError("base_url", "an http(s) URL such as https://api.abeja.io", url)
-    if parts.username or parts.password:
-        raise ValidationError("base_url", "a URL without credentials in it", "<hidden>")
-    if parts.query or parts.fragment:
-        raise ValidationError("base_url", "a URL without query or fragment", url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = 0
-    if port == 0:
-        raise ValidationError("base_url", "a URL whose port is between 1 and 65535", url)
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ValidationError(
-            "base_url", "https:// (plain http:// is allowed only to localhost/127.0.0.1/::1)", url
-        )
-    return url.rstrip("/")
-
-
-def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _prefixed(value: str, prefix: str) -> str:
     return value if value.startswith(prefix) else prefix + value
-
-
-def _env_number(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = environ.get(name)
-    if not raw:
-        return default
-    try:
-        number = float(raw)
-    except ValueError:
-        number = math.nan
-    if not (math.isfinite(number) and number > 0):
-        raise ValidationError(name, "a finite number of seconds > 0", raw)
-    return number
-
-
-def _env_count(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = environ.get(name)
-    if not raw:
-        return default
-    try:
-        count = int(raw.strip(), 10)
-    except ValueError:
-        count = -1
-    if count < 0:
-        raise ValidationError(name, "a whole number >= 0", raw)
-    return count
-
-
-def _finite(value: object) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an int too large for a float
-        return False
-
-
-def _positive(value: object) -> bool:
-    return _finite(value) and value > 0  # type: ignore[operator]
-
-
-def _non_negative(value: object) -> bool:
-    return _finite(value) and value >= 0  # type: ignore[operator]
