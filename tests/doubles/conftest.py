@@ -24,7 +24,7 @@ import requests
 
 from abeja_models import Client, Notebook, Trigger, TriggerRun
 from abeja_models.notebook import APIClient as NotebookAPIClient
-from abeja_models.testing import PlatformEmulator
+from abeja_models.testing import PlatformEmulator, samples
 from abeja_models.triggers import APIClient as TriggerAPIClient
 
 TOKEN = "dbl-secret-5f0c2a9e7b"
@@ -70,89 +70,34 @@ def emulator() -> Iterator[PlatformEmulator]:
         yield running
 
 
-# The reference documents' examples (as in tests/unit/conftest.py) -----------------------
-
-_TRIGGER: dict[str, Any] = {
-    "deployment_id": DEP,
-    "input_service_id": CHANNEL,
-    "input_service_name": "datalake",
-    "models": {"alias": "3333333333333"},
-    "model_version": "0.0.3",
-    "model_version_id": "ver-1111111111111111",
-    "organization_id": ORG,
-    "output_service_id": None,
-    "output_service_name": None,
-    "retry_count": 7,
-    "trigger_id": TRIGGER_ID,
-    "user_env_vars": {"DEBUG": "debug"},
-    "created_at": "2018-01-01T00:00:00.000000Z",
-    "modified_at": "2018-01-01T00:00:00.000000Z",
-}
-
-_TRIGGER_RUN: dict[str, Any] = {
-    "created_at": "2019-01-01T00:00:00.000000Z",
-    "deployment_id": DEP,
-    "input_data": {
-        "$datalake:1": f"{CHANNEL}/20190101T000000-e8286a2a-100a-4a40-a7de-5c9a5794b76c"
-    },
-    "models": {"alias": "3333333333333"},
-    "model_version_id": "ver-1111111111111111",
-    "modified_at": "2019-01-01T00:00:00.000000Z",
-    "output_template": None,
-    "retry_count": 5,
-    "run_id": "run-3333333333333333",
-    "status": "SUCCEEDED",
-    "trigger_id": TRIGGER_ID,
-    "user_env_vars": {},
-}
-
-_NOTEBOOK: dict[str, Any] = {
-    "job_definition_id": "1234567890123",
-    "training_notebook_id": NOTEBOOK_ID,
-    "name": "notebook-3",
-    "description": None,
-    "status": "Pending",
-    "status_message": None,
-    "instance_type": "cpu-1",
-    "image": "abeja-inc/all-cpu:18.10",
-    "creator": {
-        "updated_at": "2018-01-04T03:02:12Z",
-        "role": "admin",
-        "is_registered": True,
-        "id": "1122334455660",
-        "email": "test@abeja.asia",
-        "display_name": None,
-        "created_at": "2017-05-26T01:38:46Z",
-    },
-    "created_at": "2018-06-07T04:42:34.913644Z",
-    "modified_at": "2018-06-07T04:42:34.913726Z",
-}
+# The reference documents' examples: ORG, DEP, CHANNEL, TRIGGER_ID and NOTEBOOK_ID are theirs --
 
 
 def trigger_doc() -> dict[str, Any]:
     """The answer of *get trigger* (a fresh copy)."""
-    return copy.deepcopy(_TRIGGER)
+    return samples.get_trigger()
 
 
 def trigger_list_doc() -> dict[str, Any]:
     """The answer of *get triggers*."""
-    return {"entries": [trigger_doc()]}
+    return samples.get_triggers()
 
 
 def runs_page_doc(*run_ids: str, next_page_token: Optional[str] = None) -> dict[str, Any]:
-    """A page of *get trigger runs* holding runs with these ids."""
-    entries = [{**copy.deepcopy(_TRIGGER_RUN), "run_id": run_id} for run_id in run_ids]
+    """A page of *get trigger runs* holding the documented run under each of these ids."""
+    run = samples.get_trigger_runs()["entries"][0]
+    entries = [{**copy.deepcopy(run), "run_id": run_id} for run_id in run_ids]
     return {"entries": entries, "next_page_token": next_page_token}
 
 
 def notebook_doc() -> dict[str, Any]:
     """The answer of *get notebook*."""
-    return copy.deepcopy(_NOTEBOOK)
+    return samples.get_notebook()
 
 
 def notebook_list_doc() -> dict[str, Any]:
     """The answer of *get notebooks*, the documented envelope."""
-    return {"total": 1, "offset": 0, "limit": 10, "entries": [notebook_doc()]}
+    return samples.get_notebooks()
 
 
 def view(document: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
