@@ -101,55 +101,35 @@ def notebook_api() -> Iterator[NotebookAPIClient]:
 # The reference documents' examples (abeja_models.testing.samples) ------------------------
 
 
-@pytest.fixture
-def trigger_created_doc() -> dict[str, Any]:
-    """The answer of *create trigger* (no timestamps, a ``distribution``)."""
-    return samples.create_trigger()
+def _documented(answer: Callable[[], dict[str, Any]], doc: str) -> Any:
+    """A fixture that hands each test a fresh ``answer()``; ``doc`` is what it shows."""
+
+    def fixture() -> dict[str, Any]:
+        return answer()
+
+    fixture.__doc__ = doc
+    return pytest.fixture(fixture)
 
 
-@pytest.fixture
-def trigger_doc() -> dict[str, Any]:
-    """The answer of *get trigger*."""
-    return samples.get_trigger()
-
-
-@pytest.fixture
-def trigger_list_doc() -> dict[str, Any]:
-    """The answer of *get triggers*."""
-    return samples.get_triggers()
-
-
-@pytest.fixture
-def trigger_run_doc() -> dict[str, Any]:
-    """One entry of *get trigger runs*."""
-    return samples.get_trigger_runs()["entries"][0]
-
-
-@pytest.fixture
-def runs_page_doc() -> dict[str, Any]:
-    """The answer of *get trigger runs*."""
-    return samples.get_trigger_runs()
-
-
-@pytest.fixture
-def notebook_doc() -> dict[str, Any]:
-    """The answer of *create notebook* and *get notebook*."""
-    return samples.get_notebook()
-
-
-@pytest.fixture
-def notebook_zero_doc() -> dict[str, Any]:
-    """The answer of *start/stop/update notebook* as documented: ``training_notebook_id: 0``."""
-    return samples.start_notebook()
-
-
-@pytest.fixture
-def notebook_list_doc() -> dict[str, Any]:
-    """The answer of *get notebooks*, the documented envelope."""
-    return samples.get_notebooks()
-
-
-@pytest.fixture
-def logs_page_doc() -> dict[str, Any]:
-    """The answer of *get notebook recent logs*."""
-    return samples.get_notebook_recent_logs()
+trigger_created_doc = _documented(
+    samples.create_trigger, "The answer of *create trigger* (no timestamps, a ``distribution``)."
+)
+trigger_doc = _documented(samples.get_trigger, "The answer of *get trigger*.")
+trigger_list_doc = _documented(samples.get_triggers, "The answer of *get triggers*.")
+trigger_run_doc = _documented(
+    lambda: samples.get_trigger_runs()["entries"][0], "One entry of *get trigger runs*."
+)
+runs_page_doc = _documented(samples.get_trigger_runs, "The answer of *get trigger runs*.")
+notebook_doc = _documented(
+    samples.get_notebook, "The answer of *create notebook* and *get notebook*."
+)
+notebook_zero_doc = _documented(
+    samples.start_notebook,
+    "The answer of *start/stop/update notebook* as documented: ``training_notebook_id: 0``.",
+)
+notebook_list_doc = _documented(
+    samples.get_notebooks, "The answer of *get notebooks*, the documented envelope."
+)
+logs_page_doc = _documented(
+    samples.get_notebook_recent_logs, "The answer of *get notebook recent logs*."
+)
