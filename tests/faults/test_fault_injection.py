@@ -62,17 +62,22 @@ NEW_NOTEBOOK = {"instance_type": "cpu-4"}
 """The arguments of every notebook the suite creates, and what the notebook shows."""
 
 
-@pytest.fixture
-def client(emulator: PlatformEmulator) -> Iterator[Client]:
-    """The client under test: short timeouts, two retries, pauses of 10 to 50 ms."""
-    with Client(
-        base_url=emulator.url,
+def _client_under_test(base_url: str) -> Client:
+    """Short timeouts, two retries, pauses of 10 to 50 ms."""
+    return Client(
+        base_url=base_url,
         auth_token="fault-suite",
         timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
         max_retries=MAX_RETRIES,
         backoff_base=BACKOFF_BASE,
         backoff_max=BACKOFF_MAX,
-    ) as made:
+    )
+
+
+@pytest.fixture
+def client(emulator: PlatformEmulator) -> Iterator[Client]:
+    """The client under test, on the emulator."""
+    with _client_under_test(emulator.url) as made:
         yield made
 
 
@@ -212,14 +217,6 @@ def _check_none(result: object, target: Target) -> None:
     assert result is None
 
 
-def _trigger_exists(setup: Client, target: Target) -> bool:
-    return any(t.trigger_id == target.trigger_id for t in _triggers(setup).list())
-
-
-def _notebook_exists(setup: Client, target: Target) -> bool:
-    return any(n.notebook_id == target.notebook_id for n in _notebooks(setup).list())
-
-
 @dataclass(frozen=True)
 class Operation:
     """One SDK call, and how to see it on the emulator and in the platform's data."""
@@ -269,6 +266,28 @@ def _creating(
         lambda client, target: collection(client).create(**arguments),
         check,
         creates=lambda setup: len(collection(setup).list()),
+    )
+
+
+def _deleting(name: str, collection: Callable[[Client], Any], path: str, needs: str) -> Operation:
+    """A DELETE of the target's ``needs`` (``"trigger"`` or ``"notebook"``), whose answer's
+    body the SDK ignores; once applied, ``collection`` no longer lists it."""
+    id_field = f"{needs}_id"  # the same name on the Target and on the model
+
+    def gone(setup: Client, target: Target) -> bool:
+        listed = {getattr(resource, id_field) for resource in collection(setup).list()}
+        return getattr(target, id_field) not in listed
+
+    return Operation(
+        name,
+        "DELETE",
+        "DELETE",
+        path,
+        needs,
+        lambda client, target: collection(client).delete(getattr(target, id_field)),
+        _check_none,
+        applied=gone,
+        reads_body=False,
     )
 
 
@@ -328,28 +347,8 @@ OPERATIONS = [
         _check_updated,
         applied=lambda s, t: _notebooks(s).get(t.notebook_id).instance_type == "cpu-2",
     ),
-    Operation(
-        "triggers.delete",
-        "DELETE",
-        "DELETE",
-        r"/triggers/[^/]+$",
-        "trigger",
-        lambda c, t: _triggers(c).delete(t.trigger_id),
-        _check_none,
-        applied=lambda s, t: not _trigger_exists(s, t),
-        reads_body=False,
-    ),
-    Operation(
-        "notebooks.delete",
-        "DELETE",
-        "DELETE",
-        r"/notebooks/[^/]+$",
-        "notebook",
-        lambda c, t: _notebooks(c).delete(t.notebook_id),
-        _check_none,
-        applied=lambda s, t: not _notebook_exists(s, t),
-        reads_body=False,
-    ),
+    _deleting("triggers.delete", _triggers, r"/triggers/[^/]+$", "trigger"),
+    _deleting("notebooks.delete", _notebooks, r"/notebooks/[^/]+$", "notebook"),
     _creating("triggers.create", _triggers, r"/triggers$", NEW_TRIGGER, NEW_TRIGGER_FIELDS),
     _creating("notebooks.create", _notebooks, r"/notebooks$", NEW_NOTEBOOK, NEW_NOTEBOOK),
     Operation(
@@ -592,14 +591,7 @@ def test_a_create_is_retried_when_the_connection_is_refused(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="abeja_models")
-    with Client(
-        base_url=f"http://127.0.0.1:{_closed_port()}",
-        auth_token="fault-suite",
-        timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
-        max_retries=MAX_RETRIES,
-        backoff_base=BACKOFF_BASE,
-        backoff_max=BACKOFF_MAX,
-    ) as refused:
+    with _client_under_test(f"http://127.0.0.1:{_closed_port()}") as refused:
         started = time.monotonic()
         with pytest.raises(APIConnectionError) as caught:
             _triggers(refused).create(**NEW_TRIGGER)
