@@ -27,46 +27,27 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from typing import Any, Optional
 
+from abeja_models.testing import samples
+
 ORG, DEPLOYMENT, TRIGGER = "1234567890123", "1111111111111", "tri-3333333333333333"
 TRIGGER_PATH = f"/organizations/{ORG}/deployments/{DEPLOYMENT}/triggers/{TRIGGER}"
 RUNS_PATH = TRIGGER_PATH + "/runs"
 TOTAL_RUNS, PAGE_SIZE = 100_000, 1_000
 TOKEN = "benchmark-token"
 
-TRIGGER_DOC = {
-    "deployment_id": DEPLOYMENT,
-    "input_service_id": "2222222222222",
-    "input_service_name": "datalake",
-    "models": {"alias": "3333333333333"},
-    "model_version": "0.0.3",
-    "model_version_id": "ver-1111111111111111",
-    "organization_id": ORG,
-    "output_service_id": None,
-    "output_service_name": None,
-    "retry_count": 7,
-    "trigger_id": TRIGGER,
-    "user_env_vars": {"DEBUG": "debug"},
-    "created_at": "2018-01-01T00:00:00.000000Z",
-    "modified_at": "2018-01-01T00:00:00.000000Z",
-}
+TRIGGER_DOC = samples.get_trigger()  # ORG, DEPLOYMENT and TRIGGER are the documents' ids
+_RUN_DOC = samples.get_trigger_runs()["entries"][0]
 
 
 def run_document(index: int) -> dict[str, Any]:
     """One documented TriggerRun, made unique by its index."""
     stamp = f"2019-01-01T00:{index // 3600 % 60:02d}:{index % 60:02d}.{index % 1_000_000:06d}Z"
     return {
+        **_RUN_DOC,
         "created_at": stamp,
-        "deployment_id": DEPLOYMENT,
         "input_data": {"$datalake:1": f"2222222222222/20190101T000000-{index:012d}"},
-        "models": {"alias": "3333333333333"},
-        "model_version_id": "ver-1111111111111111",
         "modified_at": stamp,
-        "output_template": None,
-        "retry_count": 5,
         "run_id": f"run-{index:016d}",
-        "status": "SUCCEEDED",
-        "trigger_id": TRIGGER,
-        "user_env_vars": {},
     }
 
 

@@ -53,6 +53,7 @@ def test_every_floor_in_the_prose_is_pyprojects(path: Path) -> None:
 @pytest.mark.parametrize("path", STATEMENTS, ids=_relative)
 def test_the_requirements_are_stated_in_full(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
+    assert set(FLOORS) == {"pydantic", "requests", "typing-extensions", "urllib3"}
     for name, version in FLOORS.items():
         assert f"`{name}>={version}`" in text, f"{_relative(path)} does not name {name}>={version}"
     assert f"Python {PYTHON}" in text

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import socket
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any, NamedTuple, Optional
 
 import pytest
@@ -24,7 +25,7 @@ import requests
 
 from abeja_models import Client, Notebook, Trigger, TriggerRun
 from abeja_models.notebook import APIClient as NotebookAPIClient
-from abeja_models.testing import PlatformEmulator
+from abeja_models.testing import PlatformEmulator, samples
 from abeja_models.triggers import APIClient as TriggerAPIClient
 
 TOKEN = "dbl-secret-5f0c2a9e7b"
@@ -70,94 +71,24 @@ def emulator() -> Iterator[PlatformEmulator]:
         yield running
 
 
-# The reference documents' examples (as in tests/unit/conftest.py) -----------------------
-
-_TRIGGER: dict[str, Any] = {
-    "deployment_id": DEP,
-    "input_service_id": CHANNEL,
-    "input_service_name": "datalake",
-    "models": {"alias": "3333333333333"},
-    "model_version": "0.0.3",
-    "model_version_id": "ver-1111111111111111",
-    "organization_id": ORG,
-    "output_service_id": None,
-    "output_service_name": None,
-    "retry_count": 7,
-    "trigger_id": TRIGGER_ID,
-    "user_env_vars": {"DEBUG": "debug"},
-    "created_at": "2018-01-01T00:00:00.000000Z",
-    "modified_at": "2018-01-01T00:00:00.000000Z",
-}
-
-_TRIGGER_RUN: dict[str, Any] = {
-    "created_at": "2019-01-01T00:00:00.000000Z",
-    "deployment_id": DEP,
-    "input_data": {
-        "$datalake:1": f"{CHANNEL}/20190101T000000-e8286a2a-100a-4a40-a7de-5c9a5794b76c"
-    },
-    "models": {"alias": "3333333333333"},
-    "model_version_id": "ver-1111111111111111",
-    "modified_at": "2019-01-01T00:00:00.000000Z",
-    "output_template": None,
-    "retry_count": 5,
-    "run_id": "run-3333333333333333",
-    "status": "SUCCEEDED",
-    "trigger_id": TRIGGER_ID,
-    "user_env_vars": {},
-}
-
-_NOTEBOOK: dict[str, Any] = {
-    "job_definition_id": "1234567890123",
-    "training_notebook_id": NOTEBOOK_ID,
-    "name": "notebook-3",
-    "description": None,
-    "status": "Pending",
-    "status_message": None,
-    "instance_type": "cpu-1",
-    "image": "abeja-inc/all-cpu:18.10",
-    "creator": {
-        "updated_at": "2018-01-04T03:02:12Z",
-        "role": "admin",
-        "is_registered": True,
-        "id": "1122334455660",
-        "email": "test@abeja.asia",
-        "display_name": None,
-        "created_at": "2017-05-26T01:38:46Z",
-    },
-    "created_at": "2018-06-07T04:42:34.913644Z",
-    "modified_at": "2018-06-07T04:42:34.913726Z",
-}
-
-
-def trigger_doc() -> dict[str, Any]:
-    """The answer of *get trigger* (a fresh copy)."""
-    return copy.deepcopy(_TRIGGER)
-
-
-def trigger_list_doc() -> dict[str, Any]:
-    """The answer of *get triggers*."""
-    return {"entries": [trigger_doc()]}
+# The reference documents' examples (abeja_models.testing.samples) hold these ids ---------
 
 
 def runs_page_doc(*run_ids: str, next_page_token: Optional[str] = None) -> dict[str, Any]:
-    """A page of *get trigger runs* holding runs with these ids."""
-    entries = [{**copy.deepcopy(_TRIGGER_RUN), "run_id": run_id} for run_id in run_ids]
+    """A page of *get trigger runs* holding the documented run under each of these ids."""
+    run = samples.get_trigger_runs()["entries"][0]
+    entries = [{**copy.deepcopy(run), "run_id": run_id} for run_id in run_ids]
     return {"entries": entries, "next_page_token": next_page_token}
 
 
-def notebook_doc() -> dict[str, Any]:
-    """The answer of *get notebook*."""
-    return copy.deepcopy(_NOTEBOOK)
+def trigger_view(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a trigger document the tests compare: what ``Sdk.get_trigger`` answers."""
+    return {name: document[name] for name in TRIGGER_FIELDS}
 
 
-def notebook_list_doc() -> dict[str, Any]:
-    """The answer of *get notebooks*, the documented envelope."""
-    return {"total": 1, "offset": 0, "limit": 10, "entries": [notebook_doc()]}
-
-
-def view(document: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    """The fields of a platform document that the tests compare."""
-    return {name: document[name] for name in fields}
+def notebook_view(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a notebook document the tests compare: what ``Sdk.get_notebook`` answers."""
+    return {name: document[name] for name in NOTEBOOK_FIELDS}
 
 
 # A user's own session ---------------------------------------------------------------------
@@ -181,6 +112,13 @@ class TrackingSession(requests.Session):
     def close(self) -> None:
         self.close_calls += 1
         super().close()
+
+
+@pytest.fixture
+def user_session() -> Iterator[TrackingSession]:
+    """A session of the user's own, closed by the user (here: when the test ends)."""
+    with TrackingSession() as session:
+        yield session
 
 
 # Both layers behind one interface -------------------------------------------------------
@@ -312,7 +250,7 @@ class ApiSdk(Sdk):
         )
 
     def get_trigger(self, trigger_id: str) -> dict[str, Any]:
-        return view(self.trigger_api.get_trigger(ORG, DEP, trigger_id), TRIGGER_FIELDS)
+        return trigger_view(self.trigger_api.get_trigger(ORG, DEP, trigger_id))
 
     def trigger_ids(self) -> list[str]:
         return [entry["trigger_id"] for entry in self.trigger_api.get_triggers(ORG, DEP)["entries"]]
@@ -338,10 +276,10 @@ class ApiSdk(Sdk):
             environment=CREATE_TRIGGER["environment"],
             model_id=CREATE_TRIGGER["model_id"],
         )
-        return view(created, TRIGGER_FIELDS)
+        return trigger_view(created)
 
     def get_notebook(self, notebook_id: str) -> dict[str, Any]:
-        return view(self.notebook_api.get_notebook(ORG, JOB, notebook_id), NOTEBOOK_FIELDS)
+        return notebook_view(self.notebook_api.get_notebook(ORG, JOB, notebook_id))
 
     def notebook_ids(self) -> list[str]:
         page = self.notebook_api.get_notebooks(ORG, JOB)
@@ -371,8 +309,10 @@ def make_sdk(
 
 
 class Seeded(NamedTuple):
-    """What a recording scenario finds on the emulator: a trigger with runs, a notebook."""
+    """What a recording scenario finds on the emulator (at ``url``): a trigger with runs, a
+    notebook."""
 
+    url: str
     trigger_id: str
     run_ids: list[str]
     notebook_id: str
@@ -393,7 +333,13 @@ def seed(emulator: PlatformEmulator) -> Seeded:
         )
     run_ids = emulator.add_runs(trigger.trigger_id, 3)
     emulator.clear_requests()
-    return Seeded(trigger.trigger_id, run_ids, notebook.notebook_id)
+    return Seeded(emulator.url, trigger.trigger_id, run_ids, notebook.notebook_id)
+
+
+@pytest.fixture
+def seeded(emulator: PlatformEmulator) -> Seeded:
+    """The emulator with a trigger with 3 runs (2 pages) and a notebook, as ``seed`` leaves it."""
+    return seed(emulator)
 
 
 def arm_503_once(emulator: PlatformEmulator, trigger_id: str) -> None:
@@ -414,14 +360,26 @@ def scenario(sdk: Sdk, seeded: Seeded) -> dict[str, Any]:
     }
 
 
+def run_scenario(
+    layer: str, base_url: str, seeded: Seeded, *, session: Optional[requests.Session] = None
+) -> dict[str, Any]:
+    """``scenario`` through a new SDK of this layer, closed after; it retries the 503."""
+    sdk = make_sdk(layer, base_url, session=session, max_retries=2)
+    try:
+        return scenario(sdk, seeded)
+    finally:
+        sdk.close()
+
+
 SCENARIO_INTERACTIONS = 8
 """create 1 + get 2 (503, 200) + list 1 + runs 2 pages + notebook 1 + notebooks 1."""
 
 SCENARIO_STATUSES = [200, 503, 200, 200, 200, 200, 200, 200]
 
 
-def check_recorded(recorded: Mapping[str, Any], seeded: Seeded) -> None:
-    """What the scenario got from the live emulator."""
+def check_recorded(recorded: Mapping[str, Any], emulator: PlatformEmulator, seeded: Seeded) -> None:
+    """What the scenario got from the live emulator and what the emulator saw; then the
+    emulator stops, so that a replay has nothing to reach."""
     created_id = recorded["created"]["trigger_id"]
     assert created_id.startswith("tri-")
     assert recorded["created"] == {
@@ -438,13 +396,32 @@ def check_recorded(recorded: Mapping[str, Any], seeded: Seeded) -> None:
     assert recorded["notebook"]["training_notebook_id"] == seeded.notebook_id
     assert recorded["notebook"]["status"] == "Pending"
     assert recorded["notebook_ids"] == [seeded.notebook_id]
-
-
-def check_emulator_saw_the_scenario(emulator: PlatformEmulator, seeded: Seeded) -> None:
-    """The recording went to the platform: the retry included, each call with the token."""
+    # The recording went to the platform: the retry included, each call with the token.
     assert len(emulator.requests) == SCENARIO_INTERACTIONS
     assert emulator.count("GET", rf"/triggers/{seeded.trigger_id}$") == 2
     assert emulator.count("POST", r"/triggers$") == 1
     assert all(
         request.headers.get("Authorization") == f"Bearer {TOKEN}" for request in emulator.requests
     )
+    emulator.stop()
+
+
+def cassette_text(path: Path) -> str:
+    """A cassette as it was written, which must not hold the token."""
+    text = path.read_text()
+    assert TOKEN not in text
+    return text
+
+
+def get_then_reuse(session: TrackingSession, layer: str, seeded: Seeded) -> None:
+    """The SDK gets the seeded trigger through the user's ``session`` and is closed; the
+    session is left open, and gets the same trigger itself."""
+    url = f"{seeded.url}{TRIGGERS_PATH}/{seeded.trigger_id}"
+    sdk = make_sdk(layer, seeded.url, session=session)
+    got = sdk.get_trigger(seeded.trigger_id)
+    sdk.close()
+    assert session.close_calls == 0
+    again = session.get(url, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert got["trigger_id"] == seeded.trigger_id
+    assert trigger_view(again.json()) == got
+    assert [request.url for request in session.sent] == [url, url]

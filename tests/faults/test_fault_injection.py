@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import pytest
 
@@ -55,18 +55,29 @@ BACKOFF_MAX = 0.05
 RETRY_AFTER = 0.1  # parse_retry_after reads fractional seconds
 SLACK = 2.0
 
+NEW_TRIGGER = {"version_id": "ver-1", "input_service_id": CHANNEL}
+"""The arguments of every trigger the suite creates; the trigger shows ``NEW_TRIGGER_FIELDS``."""
+NEW_TRIGGER_FIELDS = {"model_version_id": "ver-1", "input_service_id": CHANNEL}
+NEW_NOTEBOOK = {"instance_type": "cpu-4"}
+"""The arguments of every notebook the suite creates, and what the notebook shows."""
 
-@pytest.fixture
-def client(emulator: PlatformEmulator) -> Iterator[Client]:
-    """The client under test: short timeouts, two retries, pauses of 10 to 50 ms."""
-    with Client(
-        base_url=emulator.url,
+
+def _client_under_test(base_url: str) -> Client:
+    """Short timeouts, two retries, pauses of 10 to 50 ms."""
+    return Client(
+        base_url=base_url,
         auth_token="fault-suite",
         timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
         max_retries=MAX_RETRIES,
         backoff_base=BACKOFF_BASE,
         backoff_max=BACKOFF_MAX,
-    ) as made:
+    )
+
+
+@pytest.fixture
+def client(emulator: PlatformEmulator) -> Iterator[Client]:
+    """The client under test, on the emulator."""
+    with _client_under_test(emulator.url) as made:
         yield made
 
 
@@ -147,6 +158,7 @@ class Target:
 
     trigger_id: str = ""
     notebook_id: str = ""
+    run_ids: tuple[str, ...] = ()
 
 
 def _triggers(client: Client) -> Triggers:
@@ -169,8 +181,8 @@ def _check_trigger_list(result: object, target: Target) -> None:
 
 def _check_runs(result: object, target: Target) -> None:
     assert isinstance(result, list)
-    assert len(result) == 2
     assert all(isinstance(run, TriggerRun) for run in result)
+    assert sorted(run.run_id for run in result) == sorted(target.run_ids)
 
 
 def _check_notebook(result: object, target: Target) -> None:
@@ -188,30 +200,21 @@ def _check_updated(result: object, target: Target) -> None:
     assert result.instance_type == "cpu-2"
 
 
-def _check_stopped(result: object, target: Target) -> None:
-    _check_notebook(result, target)
-    assert isinstance(result, Notebook)
-    assert result.status == "Stopped"
+def _check_status(status: str) -> Callable[[object, Target], None]:
+    def check(result: object, target: Target) -> None:
+        _check_notebook(result, target)
+        assert isinstance(result, Notebook)
+        assert result.status == status
+
+    return check
+
+
+def _has_status(status: str) -> Callable[[Client, Target], bool]:
+    return lambda setup, target: _notebooks(setup).get(target.notebook_id).status == status
 
 
 def _check_none(result: object, target: Target) -> None:
     assert result is None
-
-
-def _check_created_trigger(result: object, target: Target) -> None:
-    assert isinstance(result, Trigger)
-
-
-def _check_created_notebook(result: object, target: Target) -> None:
-    assert isinstance(result, Notebook)
-
-
-def _trigger_exists(setup: Client, target: Target) -> bool:
-    return any(t.trigger_id == target.trigger_id for t in _triggers(setup).list())
-
-
-def _notebook_exists(setup: Client, target: Target) -> bool:
-    return any(n.notebook_id == target.notebook_id for n in _notebooks(setup).list())
 
 
 @dataclass(frozen=True)
@@ -225,7 +228,7 @@ class Operation:
     path: str
     """A regular expression for ``inject_fault`` and ``count``."""
     needs: Optional[str]
-    """``"trigger"`` or ``"notebook"``: what must exist before the call."""
+    """``"trigger"``, ``"notebook"`` or ``"stopped notebook"``: what must exist before the call."""
     call: Callable[[Client, Target], object]
     check: Callable[[object, Target], None]
     """Asserts on a successful call's result."""
@@ -239,6 +242,53 @@ class Operation:
     @property
     def idempotent(self) -> bool:
         return self.method != "POST"
+
+
+def _creating(
+    name: str,
+    collection: Callable[[Client], Any],
+    path: str,
+    arguments: Mapping[str, str],
+    fields: Mapping[str, str],
+) -> Operation:
+    """A POST that creates a resource in ``collection`` from ``arguments``; the resource it
+    answers with shows ``fields``."""
+
+    def check(result: object, target: Target) -> None:
+        assert {field: getattr(result, field) for field in fields} == fields
+
+    return Operation(
+        name,
+        "create POST",
+        "POST",
+        path,
+        None,
+        lambda client, target: collection(client).create(**arguments),
+        check,
+        creates=lambda setup: len(collection(setup).list()),
+    )
+
+
+def _deleting(name: str, collection: Callable[[Client], Any], path: str, needs: str) -> Operation:
+    """A DELETE of the target's ``needs`` (``"trigger"`` or ``"notebook"``), whose answer's
+    body the SDK ignores; once applied, ``collection`` no longer lists it."""
+    id_field = f"{needs}_id"  # the same name on the Target and on the model
+
+    def gone(setup: Client, target: Target) -> bool:
+        listed = {getattr(resource, id_field) for resource in collection(setup).list()}
+        return getattr(target, id_field) not in listed
+
+    return Operation(
+        name,
+        "DELETE",
+        "DELETE",
+        path,
+        needs,
+        lambda client, target: collection(client).delete(getattr(target, id_field)),
+        _check_none,
+        applied=gone,
+        reads_body=False,
+    )
 
 
 OPERATIONS = [
@@ -297,56 +347,19 @@ OPERATIONS = [
         _check_updated,
         applied=lambda s, t: _notebooks(s).get(t.notebook_id).instance_type == "cpu-2",
     ),
-    Operation(
-        "triggers.delete",
-        "DELETE",
-        "DELETE",
-        r"/triggers/[^/]+$",
-        "trigger",
-        lambda c, t: _triggers(c).delete(t.trigger_id),
-        _check_none,
-        applied=lambda s, t: not _trigger_exists(s, t),
-        reads_body=False,
-    ),
-    Operation(
-        "notebooks.delete",
-        "DELETE",
-        "DELETE",
-        r"/notebooks/[^/]+$",
-        "notebook",
-        lambda c, t: _notebooks(c).delete(t.notebook_id),
-        _check_none,
-        applied=lambda s, t: not _notebook_exists(s, t),
-        reads_body=False,
-    ),
-    Operation(
-        "triggers.create",
-        "create POST",
-        "POST",
-        r"/triggers$",
-        None,
-        lambda c, t: _triggers(c).create(version_id="ver-1", input_service_id=CHANNEL),
-        _check_created_trigger,
-        creates=lambda s: len(_triggers(s).list()),
-    ),
-    Operation(
-        "notebooks.create",
-        "create POST",
-        "POST",
-        r"/notebooks$",
-        None,
-        lambda c, t: _notebooks(c).create(instance_type="cpu-1"),
-        _check_created_notebook,
-        creates=lambda s: len(_notebooks(s).list()),
-    ),
+    _deleting("triggers.delete", _triggers, r"/triggers/[^/]+$", "trigger"),
+    _deleting("notebooks.delete", _notebooks, r"/notebooks/[^/]+$", "notebook"),
+    _creating("triggers.create", _triggers, r"/triggers$", NEW_TRIGGER, NEW_TRIGGER_FIELDS),
+    _creating("notebooks.create", _notebooks, r"/notebooks$", NEW_NOTEBOOK, NEW_NOTEBOOK),
     Operation(
         "notebook.start",
         "action POST",
         "POST",
         r"/start$",
-        "notebook",
+        "stopped notebook",
         lambda c, t: _notebooks(c).start(t.notebook_id, notebook_type="lab"),
-        _check_notebook,
+        _check_status("Pending"),
+        applied=_has_status("Pending"),
     ),
     Operation(
         "notebook.stop",
@@ -355,8 +368,8 @@ OPERATIONS = [
         r"/stop$",
         "notebook",
         lambda c, t: _notebooks(c).stop(t.notebook_id),
-        _check_stopped,
-        applied=lambda s, t: _notebooks(s).get(t.notebook_id).status == "Stopped",
+        _check_status("Stopped"),
+        applied=_has_status("Stopped"),
     ),
 ]
 
@@ -436,6 +449,24 @@ def _build_cases() -> list[Case]:
 
 CASES = _build_cases()
 
+CREATE_UNDER_A_LASTING_FAULT = {
+    "429-retry-after": (3, 0),
+    "500": (1, 0),
+    "502-html": (1, 0),
+    "503": (3, 0),
+    "504": (1, 0),
+    "drop-before-read": (1, 0),
+    "drop-after-read": (1, 1),
+    "read-timeout": (1, 1),
+    "truncated": (1, 1),
+    "empty": (1, 1),
+    "invalid-json": (1, 1),
+}
+"""What the platform has received and holds after a creating POST meets a fault that
+outlasts the retries: (POST requests, resources created). Written out from the table in
+docs/reliability.md, not computed from ``FAULTS``: a POST is retried only when the server
+certainly did not act, so no row may show two POSTs acted on."""
+
 TALLY: Counter[str] = Counter()
 """What the matrix did, filled in as its cases run (printed at the end with ``-s``)."""
 
@@ -457,11 +488,12 @@ def _print_tally() -> Iterator[None]:
 def _prepare(operation: Operation, setup: Client, emulator: PlatformEmulator) -> Target:
     target = Target()
     if operation.needs == "trigger":
-        trigger = _triggers(setup).create(version_id="ver-1", input_service_id=CHANNEL)
-        emulator.add_runs(trigger.trigger_id, 2)
-        target.trigger_id = trigger.trigger_id
-    elif operation.needs == "notebook":
-        target.notebook_id = _notebooks(setup).create(instance_type="cpu-1").notebook_id
+        target.trigger_id = _triggers(setup).create(**NEW_TRIGGER).trigger_id
+        target.run_ids = tuple(emulator.add_runs(target.trigger_id, 2))
+    elif operation.needs is not None:
+        target.notebook_id = _notebooks(setup).create(**NEW_NOTEBOOK).notebook_id
+        if operation.needs == "stopped notebook":
+            _notebooks(setup).stop(target.notebook_id)
     return target
 
 
@@ -525,22 +557,10 @@ def test_operation_under_fault(
     # (d) what the platform holds now
     if operation.creates is not None:
         assert resources == (1 if case.server_acted else 0)
+        if not case.recovers:
+            assert (seen, resources) == CREATE_UNDER_A_LASTING_FAULT[kind.name]
     if operation.applied is not None:
         assert operation.applied(setup_client, target) == case.server_acted
-
-
-def _figures(cases: list[Case]) -> dict[str, int]:
-    possible = [case for case in cases if case.duplicate_possible]
-    return {
-        "cases": len(cases),
-        "faults_armed": len(cases),
-        "fault_firings": sum(case.expected_firings for case in cases),
-        "requests": sum(case.expected_requests for case in cases),
-        "duplicate_possible_cases": len(possible),
-        "duplicate_possible_requests": len(possible),
-        "duplicates": 0,
-        "resources_twice": 0,
-    }
 
 
 def test_the_case_table_covers_every_operation_class_and_fault() -> None:
@@ -551,22 +571,10 @@ def test_the_case_table_covers_every_operation_class_and_fault() -> None:
         "create POST",
         "action POST",
     }
-    assert len(OPERATIONS) == 12
-    assert len(FAULTS) == 11
-    # Idempotent calls: 9 retried faults in two cases each, 2 body faults once.
-    # POSTs: 429 and 503 in two cases each, the 9 others once.
-    assert len(CASES) == 8 * (9 * 2 + 2) + 4 * (2 * 2 + 9) == 212
+    assert {fault.name for fault in FAULTS} == set(CREATE_UNDER_A_LASTING_FAULT)
+    pairs = {(case.operation.name, case.fault.name) for case in CASES}
+    assert pairs == {(operation.name, fault.name) for operation in OPERATIONS for fault in FAULTS}
     assert len({case.id for case in CASES}) == len(CASES)
-    assert _figures(CASES) == {
-        "cases": 212,
-        "faults_armed": 212,
-        "fault_firings": 8 * (9 * (2 + 3) + 2) + 4 * (2 * (2 + 3) + 9),
-        "requests": 8 * (9 * (3 + 3) + 2) + 4 * (2 * (3 + 3) + 9),
-        "duplicate_possible_cases": 36,
-        "duplicate_possible_requests": 36,
-        "duplicates": 0,
-        "resources_twice": 0,
-    }
 
 
 # Beyond the matrix --------------------------------------------------------------------
@@ -583,17 +591,10 @@ def test_a_create_is_retried_when_the_connection_is_refused(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="abeja_models")
-    with Client(
-        base_url=f"http://127.0.0.1:{_closed_port()}",
-        auth_token="fault-suite",
-        timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
-        max_retries=MAX_RETRIES,
-        backoff_base=BACKOFF_BASE,
-        backoff_max=BACKOFF_MAX,
-    ) as refused:
+    with _client_under_test(f"http://127.0.0.1:{_closed_port()}") as refused:
         started = time.monotonic()
         with pytest.raises(APIConnectionError) as caught:
-            _triggers(refused).create(version_id="ver-1", input_service_id=CHANNEL)
+            _triggers(refused).create(**NEW_TRIGGER)
     assert type(caught.value) is APIConnectionError
     assert "could not connect" in str(caught.value)
     retries = [record for record in caplog.records if "retry" in record.getMessage()]
@@ -656,15 +657,8 @@ def test_users_inject_faults_through_the_abeja_emulator_fixture(
         triggers = _triggers(client)
         abeja_emulator.inject_fault("POST", r"/triggers$", drop="after_read")
         with pytest.raises(APIConnectionError):
-            triggers.create(version_id="ver-1", input_service_id=CHANNEL)
+            triggers.create(**NEW_TRIGGER)
         abeja_emulator.inject_fault("GET", r"/triggers$", status=503, times=2)
         assert len(triggers.list()) == 1  # created once, listed after two 503s
     assert abeja_emulator.count("POST", r"/triggers$") == 1
     assert abeja_emulator.count("GET", r"/triggers$") == 3
-
-
-def test_the_tally_matches_the_case_table() -> None:
-    """Runs last in this file: the whole matrix ran, with no duplicate."""
-    if TALLY["cases"] != len(CASES):
-        pytest.skip("only part of the matrix ran")
-    assert dict(TALLY) == _figures(CASES)

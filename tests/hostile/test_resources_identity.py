@@ -86,17 +86,43 @@ NOTEBOOKS = f"/organizations/{ORG}/training/definitions/{JOB}/notebooks"
 # -- triggers ---------------------------------------------------------------------------
 
 
-def test_get_trigger_answered_with_another_trigger_is_an_invalid_response_in_both_layers(
+@pytest.mark.parametrize(
+    ("answered", "get", "low_level_get", "path"),
+    [
+        pytest.param(
+            trigger_doc("tri-B"),
+            lambda client: client.organization(ORG).deployment(DEP).triggers.get("tri-A"),
+            lambda client: client.triggers_api().get_trigger(ORG, DEP, "tri-A"),
+            f"{TRIGGERS}/tri-A",
+            id="trigger",
+        ),
+        pytest.param(
+            notebook_doc("2000000000002"),
+            lambda client: (
+                client.organization(ORG).job_definition(JOB).notebooks.get("1000000000001")
+            ),
+            lambda client: client.notebooks_api().get_notebook(ORG, JOB, "1000000000001"),
+            f"{NOTEBOOKS}/1000000000001",
+            id="notebook",
+        ),
+    ],
+)
+def test_get_answered_with_another_resource_is_an_invalid_response_in_both_layers(
     hostile_server: Callable[[Handler], HostileServer],
+    answered: dict[str, Any],
+    get: Callable[[Client], object],
+    low_level_get: Callable[[Client], object],
+    path: str,
 ) -> None:
-    server = serve(hostile_server, lambda request: trigger_doc("tri-B"))
+    server = serve(hostile_server, lambda request: answered)
     client = client_for(server)
+    other_id = str(answered.get("trigger_id") or answered["training_notebook_id"])
 
-    with pytest.raises(InvalidResponseError, match="tri-B"):
-        client.organization(ORG).deployment(DEP).triggers.get("tri-A")
-    with pytest.raises(InvalidResponseError, match="tri-B"):
-        client.triggers_api().get_trigger(ORG, DEP, "tri-A")
-    assert paths(server) == [f"GET {TRIGGERS}/tri-A"] * 2
+    with pytest.raises(InvalidResponseError, match=other_id):
+        get(client)
+    with pytest.raises(InvalidResponseError, match=other_id):
+        low_level_get(client)
+    assert paths(server) == [f"GET {path}"] * 2
 
 
 def test_a_trigger_refreshed_into_another_is_refused_and_still_deletes_its_own_id(
@@ -130,18 +156,6 @@ def test_a_trigger_acts_on_the_id_it_was_bound_with_whatever_its_data_becomes(
 
 
 # -- notebooks --------------------------------------------------------------------------
-
-
-def test_get_notebook_answered_with_another_notebook_is_an_invalid_response_in_both_layers(
-    hostile_server: Callable[[Handler], HostileServer],
-) -> None:
-    server = serve(hostile_server, lambda request: notebook_doc("2000000000002"))
-    client = client_for(server)
-
-    with pytest.raises(InvalidResponseError, match="2000000000002"):
-        client.organization(ORG).job_definition(JOB).notebooks.get("1000000000001")
-    with pytest.raises(InvalidResponseError, match="2000000000002"):
-        client.notebooks_api().get_notebook(ORG, JOB, "1000000000001")
 
 
 @pytest.mark.parametrize("action", ["start", "stop", "update"])

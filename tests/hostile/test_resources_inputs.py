@@ -9,7 +9,7 @@ back) is an ``InvalidResponseError``; every timestamp accepted can be written ba
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Callable
 
 import pytest
 from hypothesis import given
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from abeja_models import Client, Notebook, Trigger
 from abeja_models.errors import InvalidResponseError, ValidationError
 
-from .servers import Connection, Handler, HostileServer, Request
+from .servers import Connection, Handler, HostileServer
 from .test_resources_identity import (
     DEP,
     JOB,
@@ -222,46 +222,52 @@ def test_any_timestamp_accepted_on_load_dumps_to_json_and_reads_back_equal(
 # -- tokens from the server (case 8) ----------------------------------------------------
 
 
-def _runs_page(token: str) -> Callable[[Request], Any]:
-    return lambda request: {"entries": [], "next_page_token": token}
+def _bound_trigger(client: Client) -> Trigger:
+    triggers = client.organization(ORG).deployment(DEP).triggers
+    return triggers.bind(Trigger.model_validate(trigger_doc("tri-A")))
 
 
-@pytest.mark.parametrize("token", ["t" * 8193, "t" + LONE])
-def test_a_page_token_the_server_sends_that_cannot_go_back_is_an_invalid_response(
-    hostile_server: Callable[[Handler], HostileServer], token: str
+def _bound_notebook(client: Client) -> Notebook:
+    notebooks = client.organization(ORG).job_definition(JOB).notebooks
+    return notebooks.bind(Notebook.model_validate(notebook_doc("1000000000001")))
+
+
+_EVENTS = [{"message": "one", "timestamp": "2019-01-01T00:00:00Z"}]
+_TOKEN_READERS = {
+    # token name: (the page that sends it, the call through each layer)
+    "next_page_token": (
+        lambda token: {"entries": [], "next_page_token": token},
+        lambda client: list(_bound_trigger(client).runs()),
+        lambda client: client.triggers_api().get_trigger_runs(ORG, DEP, "tri-A"),
+    ),
+    "next_forward_token": (
+        lambda token: {"events": _EVENTS, "next_forward_token": token},
+        lambda client: list(_bound_notebook(client).logs()),
+        lambda client: client.notebooks_api().get_notebook_recent_logs(ORG, JOB, "1000000000001"),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "token"),
+    [
+        ("next_page_token", "t" * 8193),
+        ("next_page_token", "t" + LONE),
+        ("next_forward_token", "f" * 8193),
+        ("next_forward_token", "f" + LONE),
+    ],
+)
+def test_a_token_the_server_sends_that_cannot_go_back_is_an_invalid_response(
+    hostile_server: Callable[[Handler], HostileServer], name: str, token: str
 ) -> None:
-    server = serve(hostile_server, _runs_page(token))
+    page, resource_call, low_level_call = _TOKEN_READERS[name]
+    server = serve(hostile_server, lambda request: page(token))
     client = client_for(server)
-    trigger = (
-        client.organization(ORG)
-        .deployment(DEP)
-        .triggers.bind(Trigger.model_validate(trigger_doc("tri-A")))
-    )
 
-    with pytest.raises(InvalidResponseError, match="next_page_token"):
-        list(trigger.runs())
-    with pytest.raises(InvalidResponseError, match="next_page_token"):
-        client.triggers_api().get_trigger_runs(ORG, DEP, "tri-A")
-    assert len(server.requests) == 2
-
-
-@pytest.mark.parametrize("token", ["f" * 8193, "f" + LONE])
-def test_a_log_forward_token_the_server_sends_that_cannot_go_back_is_an_invalid_response(
-    hostile_server: Callable[[Handler], HostileServer], token: str
-) -> None:
-    events = [{"message": "one", "timestamp": "2019-01-01T00:00:00Z"}]
-    server = serve(hostile_server, lambda request: {"events": events, "next_forward_token": token})
-    client = client_for(server)
-    notebook = (
-        client.organization(ORG)
-        .job_definition(JOB)
-        .notebooks.bind(Notebook.model_validate(notebook_doc("1000000000001")))
-    )
-
-    with pytest.raises(InvalidResponseError, match="next_forward_token"):
-        list(notebook.logs())
-    with pytest.raises(InvalidResponseError, match="next_forward_token"):
-        client.notebooks_api().get_notebook_recent_logs(ORG, JOB, "1000000000001")
+    with pytest.raises(InvalidResponseError, match=name):
+        resource_call(client)
+    with pytest.raises(InvalidResponseError, match=name):
+        low_level_call(client)
     assert len(server.requests) == 2
 
 

@@ -16,33 +16,15 @@ import requests
 
 import abeja_models
 from abeja_models import APIConnectionError, Client, InvalidResponseError, ValidationError
+from abeja_models.testing import samples
 from abeja_models.triggers import APIClient
 
 from .servers import Connection, Handler, HostileServer
 
+# The ids of the documents' trigger, samples.get_trigger()
 ORG, DEP, TRI = "1234567890123", "1111111111111", "tri-3333333333333333"
 MIB = 1024 * 1024
 ROOT = Path(abeja_models.__file__).resolve().parent.parent
-
-
-def trigger_doc(trigger_id: str = TRI) -> dict[str, Any]:
-    """A documented trigger of deployment DEP."""
-    return {
-        "deployment_id": DEP,
-        "input_service_id": "2222222222222",
-        "input_service_name": "datalake",
-        "models": {"alias": "3333333333333"},
-        "model_version": "0.0.3",
-        "model_version_id": "ver-1111111111111111",
-        "organization_id": ORG,
-        "output_service_id": None,
-        "output_service_name": None,
-        "retry_count": 7,
-        "trigger_id": trigger_id,
-        "user_env_vars": {},
-        "created_at": "2018-01-01T00:00:00.000000Z",
-        "modified_at": "2018-01-01T00:00:00.000000Z",
-    }
 
 
 def _gzip_bomb(size: int) -> bytes:
@@ -154,7 +136,7 @@ def test_an_oversized_answer_is_refused_with_memory_near_the_cap(
 def test_the_cap_is_counted_after_decompression_and_an_answer_under_it_is_read(
     hostile_server: Callable[[Handler], HostileServer], layer: str
 ) -> None:
-    document = trigger_doc()
+    document = samples.get_trigger()
     document["user_env_vars"] = {"PAD": "x" * 20_000}
     packed = zlib.compress(json.dumps(document).encode(), 9, wbits=31)
 
@@ -164,7 +146,7 @@ def test_the_cap_is_counted_after_decompression_and_an_answer_under_it_is_read(
 
     server = hostile_server(handler)
 
-    def get(cap: int) -> object:
+    def get(cap: int) -> dict[str, Any]:
         session = requests.Session() if layer == "caller-session" else None
         client = Client(
             base_url=server.url,
@@ -174,13 +156,15 @@ def test_the_cap_is_counted_after_decompression_and_an_answer_under_it_is_read(
             session=session,
         )
         if layer == "api":
-            return client.triggers_api().get_trigger(ORG, DEP, TRI)
-        return client.organization(ORG).deployment(DEP).triggers.get(TRI)
+            return dict(client.triggers_api().get_trigger(ORG, DEP, TRI))
+        trigger = client.organization(ORG).deployment(DEP).triggers.get(TRI)
+        return {"trigger_id": trigger.trigger_id, "user_env_vars": trigger.user_env_vars}
 
     assert len(packed) < 1000  # the compressed size is far under the cap below...
     with pytest.raises(InvalidResponseError, match="max_answer_bytes=10000"):
         get(10_000)  # ...but the document is not
-    assert get(100_000) is not None
+    read = get(100_000)
+    assert (read["trigger_id"], read["user_env_vars"]) == (TRI, document["user_env_vars"])
 
 
 def test_max_answer_bytes_is_kept_by_with_options_and_given_to_the_low_level_client(
@@ -188,7 +172,7 @@ def test_max_answer_bytes_is_kept_by_with_options_and_given_to_the_low_level_cli
 ) -> None:
     def handler(connection: Connection) -> None:
         while connection.read_request() is not None:
-            connection.answer(trigger_doc())
+            connection.answer(samples.get_trigger())
 
     server = hostile_server(handler)
     small = Client(base_url=server.url, auth_token="t", max_retries=0, max_answer_bytes=100)

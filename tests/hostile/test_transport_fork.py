@@ -12,10 +12,11 @@ from typing import Callable
 import pytest
 
 from abeja_models import AbejaError, APIError, Client, InternalServerError, TooManyRequests
+from abeja_models.testing import samples
 from abeja_models.triggers import APIClient
 
 from .servers import Connection, Handler, HostileServer
-from .test_transport_cap import DEP, ORG, trigger_doc
+from .test_transport_cap import DEP, ORG
 
 CHILDREN, CALLS = 4, 10
 
@@ -24,7 +25,8 @@ def echo_trigger(connection: Connection) -> None:
     """Answer each GET with the trigger it asked for, a little late so answers interleave."""
     while (request := connection.read_request()) is not None:
         time.sleep(0.002)
-        connection.answer(trigger_doc(request.target.rsplit("/", 1)[-1]))
+        asked_for = request.target.rsplit("/", 1)[-1]
+        connection.answer({**samples.get_trigger(), "trigger_id": asked_for})
 
 
 def _calls_in_child(call: Callable[[str], str], tag: str, write: int) -> None:

@@ -10,30 +10,20 @@ from typing import Any, Callable
 import pytest
 
 from abeja_models import APITimeoutError, Client
+from abeja_models.testing import samples
 from abeja_models.triggers import APIClient
 
 from .servers import Connection, Handler, HostileServer
 
+# The ids of the documents' trigger, samples.get_trigger()
 ORG, DEP, TRI = "1234567890123", "1111111111111", "tri-3333333333333333"
-TRIGGER = {
-    "trigger_id": TRI,
-    "organization_id": ORG,
-    "deployment_id": DEP,
-    "model_version_id": "ver-1111111111111111",
-    "model_version": "0.0.3",
-    "input_service_name": "datalake",
-    "input_service_id": "2222222222222",
-    "retry_count": 5,
-    "models": {},
-    "user_env_vars": {},
-}
 
 
 def _slow(seconds: float) -> Handler:
     def handler(connection: Connection) -> None:
         while connection.read_request() is not None:
             time.sleep(seconds)
-            connection.answer(TRIGGER)
+            connection.answer(samples.get_trigger())
 
     return handler
 

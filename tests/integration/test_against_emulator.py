@@ -26,6 +26,16 @@ DEPLOYMENT = "1111111111111"
 CHANNEL = "2222222222222"
 JOB = "test_job_definition"
 
+# The trigger the reference document's create example makes, its environment made a dict.
+NEW_TRIGGER = {
+    "version_id": "ver-1111111111111111",
+    "input_service_id": CHANNEL,
+    "model_id": "3333333333333",
+    "distribution": 0,
+    "retry_count": 0,
+    "environment": {"EXAMPLE_ENV": "exmaple"},
+}
+
 
 @pytest.fixture
 def emulator() -> Iterator[PlatformEmulator]:
@@ -45,21 +55,17 @@ def test_trigger_lifecycle_through_the_resource_layer(
     client: Client, emulator: PlatformEmulator
 ) -> None:
     triggers = client.organization(ORG).deployment(DEPLOYMENT).triggers
-    trigger = triggers.create(
-        version_id="ver-1111111111111111",
-        input_service_id=CHANNEL,
-        model_id="3333333333333",
-        retry_count=3,
-        environment={"DEBUG": "debug"},
-    )
+    trigger = triggers.create(**NEW_TRIGGER)
     assert isinstance(trigger, Trigger)
     assert trigger.trigger_id.startswith("tri-")
-    assert (trigger.retry_count, trigger.user_env_vars) == (3, {"DEBUG": "debug"})
+    assert (trigger.model_version_id, trigger.input_service_id) == ("ver-1111111111111111", CHANNEL)
+    assert (trigger.retry_count, trigger.distribution) == (0, 0)
+    assert trigger.user_env_vars == {"EXAMPLE_ENV": "exmaple"}
     assert trigger.models == {"alias": "3333333333333"}
 
     assert [t.trigger_id for t in triggers.list()] == [trigger.trigger_id]
     fetched = triggers.get(trigger.trigger_id)
-    assert fetched.trigger_id == trigger.trigger_id
+    assert fetched == trigger
     assert fetched.created_at is not None
     assert fetched.created_at.tzinfo is not None
 
@@ -127,11 +133,12 @@ def test_low_level_clients_speak_the_seed_calls(emulator: PlatformEmulator) -> N
     credential = {"auth_token": "integration"}
     triggers = TriggerAPIClient(credential, base_url=emulator.url)
     created = triggers.create_trigger(
-        ORG, DEPLOYMENT, "ver-1111111111111111", "datalake", CHANNEL,
-        model_id="3333333333333", distribution=0, retry_count=0, environment={"A": "b"},
+        ORG, DEPLOYMENT, NEW_TRIGGER["version_id"], "datalake", CHANNEL,
+        model_id=NEW_TRIGGER["model_id"], distribution=0, retry_count=0, environment={"A": "b"},
     )
     trigger_id = created["trigger_id"]
-    assert triggers.get_trigger(ORG, DEPLOYMENT, trigger_id)["user_env_vars"] == {"A": "b"}
+    assert triggers.get_trigger(ORG, DEPLOYMENT, trigger_id) == created
+    assert created["user_env_vars"] == {"A": "b"}
     assert [t["trigger_id"] for t in triggers.get_triggers(ORG, DEPLOYMENT)["entries"]] == [
         trigger_id
     ]
