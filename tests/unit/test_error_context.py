@@ -78,7 +78,7 @@ def test_an_answer_about_another_trigger_carries_the_exchange(
 def test_a_body_that_is_not_json_carries_the_exchange(
     api: responses.RequestsMock, trigger_api: TriggerAPIClient
 ) -> None:
-    api.post(TRIGGERS, body="<html>oops</html>", headers={"Content-Type": "text/html"})
+    api.post(TRIGGERS, body="<html>oops</html>", content_type="text/html")
 
     with pytest.raises(InvalidResponseError) as caught:
         trigger_api.create_trigger(ORG, DEPLOYMENT, "ver-1", "datalake", "2222222222222")
