@@ -27,22 +27,17 @@ from abeja_models import Client, Notebook, Trigger, TriggerRun
 from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.testing import PlatformEmulator, samples
 from abeja_models.triggers import APIClient as TriggerAPIClient
+from tests.ids import (
+    DEP,
+    JOB,
+    ORG,
+    TRIGGERS_PATH,
+)
 
 TOKEN = "dbl-secret-5f0c2a9e7b"
 """The platform token: sent as ``Authorization: Bearer``, and never written to a cassette."""
 
-ORG = "1234567890123"
-DEP = "1111111111111"
-JOB = "test_job_definition"
 CHANNEL = "2222222222222"
-TRIGGER_ID = "tri-3333333333333333"
-NOTEBOOK_ID = "1410000000000"
-
-TRIGGERS_PATH = f"/organizations/{ORG}/deployments/{DEP}/triggers"
-TRIGGER_PATH = f"{TRIGGERS_PATH}/{TRIGGER_ID}"
-RUNS_PATH = f"{TRIGGER_PATH}/runs"
-NOTEBOOKS_PATH = f"/organizations/{ORG}/training/definitions/{JOB}/notebooks"
-NOTEBOOK_PATH = f"{NOTEBOOKS_PATH}/{NOTEBOOK_ID}"
 
 LAYERS = ("resources", "api")
 """The two layers: ``Client`` and its resource objects, and the low-level ``APIClient``s."""

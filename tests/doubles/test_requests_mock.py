@@ -18,6 +18,7 @@ from abeja_models import Client, Notebook, Trigger, TriggerRun
 from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.testing import samples
 from abeja_models.triggers import APIClient as TriggerAPIClient
+from tests import ids
 from tests.doubles import conftest as doubles
 
 
@@ -28,10 +29,10 @@ def _calls(history: Iterable[Any]) -> list[tuple[str, str]]:
 
 def test_mocker_context_manager_with_the_resource_layer(base_url: str) -> None:
     with Mocker() as mocker:
-        mocker.get(base_url + doubles.TRIGGER_PATH, json=samples.get_trigger())
-        mocker.get(base_url + doubles.TRIGGERS_PATH, json=samples.get_triggers())
+        mocker.get(base_url + ids.TRIGGER_PATH, json=samples.get_trigger())
+        mocker.get(base_url + ids.TRIGGERS_PATH, json=samples.get_triggers())
         mocker.get(
-            base_url + doubles.RUNS_PATH,
+            base_url + ids.RUNS_PATH,
             [
                 {"json": doubles.runs_page_doc("run-1", "run-2", next_page_token="page-2")},
                 {"json": doubles.runs_page_doc("run-3")},
@@ -39,26 +40,26 @@ def test_mocker_context_manager_with_the_resource_layer(base_url: str) -> None:
         )
 
         with Client(base_url=base_url, auth_token=doubles.TOKEN, backoff_base=0) as client:
-            triggers = client.organization(doubles.ORG).deployment(doubles.DEP).triggers
-            trigger = triggers.get(doubles.TRIGGER_ID)
+            triggers = client.organization(ids.ORG).deployment(ids.DEP).triggers
+            trigger = triggers.get(ids.TRIGGER_ID)
             listed = triggers.list()
             runs = list(trigger.runs())
 
     assert isinstance(trigger, Trigger)
-    assert trigger.trigger_id == doubles.TRIGGER_ID
+    assert trigger.trigger_id == ids.TRIGGER_ID
     assert (trigger.retry_count, trigger.user_env_vars) == (7, {"DEBUG": "debug"})
     assert trigger.created_at == datetime(2018, 1, 1, tzinfo=timezone.utc)
-    assert [t.trigger_id for t in listed] == [doubles.TRIGGER_ID]
+    assert [t.trigger_id for t in listed] == [ids.TRIGGER_ID]
     assert all(isinstance(run, TriggerRun) for run in runs)
     assert [run.run_id for run in runs] == ["run-1", "run-2", "run-3"]
     assert runs[0].status == "SUCCEEDED"
 
     history = mocker.request_history
     assert _calls(history) == [
-        ("GET", doubles.TRIGGER_PATH),
-        ("GET", doubles.TRIGGERS_PATH),
-        ("GET", doubles.RUNS_PATH),
-        ("GET", doubles.RUNS_PATH),
+        ("GET", ids.TRIGGER_PATH),
+        ("GET", ids.TRIGGERS_PATH),
+        ("GET", ids.RUNS_PATH),
+        ("GET", ids.RUNS_PATH),
     ]
     assert history[3].qs == {"next_page_token": ["page-2"]}
     assert all(r.headers["Authorization"] == f"Bearer {doubles.TOKEN}" for r in history)
@@ -67,18 +68,18 @@ def test_mocker_context_manager_with_the_resource_layer(base_url: str) -> None:
 def test_mocker_context_manager_with_the_low_level_clients(base_url: str) -> None:
     credential = {"auth_token": doubles.TOKEN}
     with Mocker() as mocker:
-        mocker.get(base_url + doubles.TRIGGER_PATH, json=samples.get_trigger())
-        mocker.get(base_url + doubles.RUNS_PATH, json=doubles.runs_page_doc("run-1"))
-        mocker.get(base_url + doubles.NOTEBOOKS_PATH, json=samples.get_notebooks())
+        mocker.get(base_url + ids.TRIGGER_PATH, json=samples.get_trigger())
+        mocker.get(base_url + ids.RUNS_PATH, json=doubles.runs_page_doc("run-1"))
+        mocker.get(base_url + ids.NOTEBOOKS_PATH, json=samples.get_notebooks())
 
         trigger_api = TriggerAPIClient(credential, base_url=base_url, max_retry_count=0)
         notebook_api = NotebookAPIClient(credential, base_url=base_url, max_retry_count=0)
         try:
-            trigger = trigger_api.get_trigger(doubles.ORG, doubles.DEP, doubles.TRIGGER_ID)
+            trigger = trigger_api.get_trigger(ids.ORG, ids.DEP, ids.TRIGGER_ID)
             runs = trigger_api.get_trigger_runs(
-                doubles.ORG, doubles.DEP, doubles.TRIGGER_ID, scan_forward=True
+                ids.ORG, ids.DEP, ids.TRIGGER_ID, scan_forward=True
             )
-            notebooks = notebook_api.get_notebooks(doubles.ORG, doubles.JOB)
+            notebooks = notebook_api.get_notebooks(ids.ORG, ids.JOB)
         finally:
             trigger_api.close()
             notebook_api.close()
@@ -89,9 +90,9 @@ def test_mocker_context_manager_with_the_low_level_clients(base_url: str) -> Non
 
     history = mocker.request_history
     assert _calls(history) == [
-        ("GET", doubles.TRIGGER_PATH),
-        ("GET", doubles.RUNS_PATH),
-        ("GET", doubles.NOTEBOOKS_PATH),
+        ("GET", ids.TRIGGER_PATH),
+        ("GET", ids.RUNS_PATH),
+        ("GET", ids.NOTEBOOKS_PATH),
     ]
     assert history[1].qs == {"scan_forward": ["true"]}
     assert all(r.headers["Authorization"] == f"Bearer {doubles.TOKEN}" for r in history)
@@ -102,17 +103,17 @@ def test_the_pytest_fixture_with_both_layers(
     requests_mock: Mocker, base_url: str, layer: str
 ) -> None:
     created = {**samples.get_trigger(), "retry_count": 3}
-    created_mock = requests_mock.post(base_url + doubles.TRIGGERS_PATH, json=created)
-    requests_mock.get(base_url + doubles.NOTEBOOK_PATH, json=samples.get_notebook())
-    requests_mock.get(base_url + doubles.NOTEBOOKS_PATH, json=samples.get_notebooks())
+    created_mock = requests_mock.post(base_url + ids.TRIGGERS_PATH, json=created)
+    requests_mock.get(base_url + ids.NOTEBOOK_PATH, json=samples.get_notebook())
+    requests_mock.get(base_url + ids.NOTEBOOKS_PATH, json=samples.get_notebooks())
 
     sdk = doubles.make_sdk(layer, base_url)
     try:
         assert sdk.create_trigger() == doubles.trigger_view(created)
-        assert sdk.get_notebook(doubles.NOTEBOOK_ID) == doubles.notebook_view(
+        assert sdk.get_notebook(ids.NOTEBOOK_ID) == doubles.notebook_view(
             samples.get_notebook()
         )
-        assert sdk.notebook_ids() == [doubles.NOTEBOOK_ID]
+        assert sdk.notebook_ids() == [ids.NOTEBOOK_ID]
     finally:
         sdk.close()
 
@@ -122,9 +123,9 @@ def test_the_pytest_fixture_with_both_layers(
     assert post.json() == doubles.CREATE_TRIGGER_BODY
     assert post.headers["Content-Type"] == "application/json"
     assert _calls(requests_mock.request_history) == [
-        ("POST", doubles.TRIGGERS_PATH),
-        ("GET", doubles.NOTEBOOK_PATH),
-        ("GET", doubles.NOTEBOOKS_PATH),
+        ("POST", ids.TRIGGERS_PATH),
+        ("GET", ids.NOTEBOOK_PATH),
+        ("GET", ids.NOTEBOOKS_PATH),
     ]
     assert all(
         r.headers["Authorization"] == f"Bearer {doubles.TOKEN}"
@@ -133,18 +134,18 @@ def test_the_pytest_fixture_with_both_layers(
 
 
 def test_a_notebook_from_the_fixture_is_typed(requests_mock: Mocker, base_url: str) -> None:
-    requests_mock.get(base_url + doubles.NOTEBOOK_PATH, json=samples.get_notebook())
+    requests_mock.get(base_url + ids.NOTEBOOK_PATH, json=samples.get_notebook())
 
     with Client(base_url=base_url, auth_token=doubles.TOKEN, max_retries=0) as client:
         notebook = (
-            client.organization(doubles.ORG)
-            .job_definition(doubles.JOB)
-            .notebooks.get(doubles.NOTEBOOK_ID)
+            client.organization(ids.ORG)
+            .job_definition(ids.JOB)
+            .notebooks.get(ids.NOTEBOOK_ID)
         )
 
     assert isinstance(notebook, Notebook)
     assert (notebook.notebook_id, notebook.status, notebook.name) == (
-        doubles.NOTEBOOK_ID,
+        ids.NOTEBOOK_ID,
         "Pending",
         "notebook-3",
     )
@@ -158,7 +159,7 @@ def test_a_notebook_from_the_fixture_is_typed(requests_mock: Mocker, base_url: s
 @pytest.mark.parametrize("layer", doubles.LAYERS)
 def test_a_503_then_200_is_retried(requests_mock: Mocker, base_url: str, layer: str) -> None:
     answers = requests_mock.get(
-        base_url + doubles.TRIGGER_PATH,
+        base_url + ids.TRIGGER_PATH,
         [
             {"status_code": 503, "json": {"error": "service_unavailable"}},
             {"status_code": 200, "json": samples.get_trigger()},
@@ -167,7 +168,7 @@ def test_a_503_then_200_is_retried(requests_mock: Mocker, base_url: str, layer: 
 
     sdk = doubles.make_sdk(layer, base_url, max_retries=2)
     try:
-        assert sdk.get_trigger(doubles.TRIGGER_ID) == doubles.trigger_view(samples.get_trigger())
+        assert sdk.get_trigger(ids.TRIGGER_ID) == doubles.trigger_view(samples.get_trigger())
     finally:
         sdk.close()
 
@@ -185,19 +186,19 @@ def test_a_users_session_is_used_and_left_open(
     # The adapter is on this user_session only: were the SDK to use another user_session, its call
     # would find nothing listening at base_url.
     adapter = Adapter()
-    adapter.register_uri("GET", base_url + doubles.TRIGGER_PATH, json=samples.get_trigger())
+    adapter.register_uri("GET", base_url + ids.TRIGGER_PATH, json=samples.get_trigger())
     user_session.mount(base_url, adapter)
 
     sdk = doubles.make_sdk(layer, base_url, session=user_session)
-    assert sdk.get_trigger(doubles.TRIGGER_ID) == doubles.trigger_view(samples.get_trigger())
+    assert sdk.get_trigger(ids.TRIGGER_ID) == doubles.trigger_view(samples.get_trigger())
     sdk.close()
 
     assert user_session.close_calls == 0
-    assert _calls(user_session.sent) == [("GET", doubles.TRIGGER_PATH)]
+    assert _calls(user_session.sent) == [("GET", ids.TRIGGER_PATH)]
     assert adapter.call_count == 1
     last = adapter.last_request
     assert last is not None
     assert last.headers["Authorization"] == f"Bearer {doubles.TOKEN}"
     # Still the user's to use after the client is closed.
-    assert user_session.get(base_url + doubles.TRIGGER_PATH).json() == samples.get_trigger()
+    assert user_session.get(base_url + ids.TRIGGER_PATH).json() == samples.get_trigger()
     assert adapter.call_count == 2

@@ -24,9 +24,9 @@ from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.resources import Notebooks, Triggers, _waiting
 from abeja_models.testing import samples
 from abeja_models.triggers import APIClient as TriggerAPIClient
+from tests.ids import BASE_URL, DEP, JOB, NOTEBOOK_ID, NOTEBOOK_URL, ORG, TRIGGER_ID, TRIGGER_URL
 
 from .fakes import FakeClock
-from .ids import BASE_URL, DEP, JOB, NOTEBOOK_ID, NOTEBOOK_URL, ORG, TRIGGER_ID, TRIGGER_URL
 
 _LowLevel = TypeVar("_LowLevel", bound=Union[TriggerAPIClient, NotebookAPIClient])
 _Model = TypeVar("_Model", bound=Union[Trigger, Notebook])

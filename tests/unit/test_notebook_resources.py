@@ -12,8 +12,7 @@ import responses
 
 from abeja_models import LogEvent, Notebook, ValidationError
 from abeja_models.resources import Notebooks
-
-from .ids import (
+from tests.ids import (
     BASE_URL,
     LOGS_PATH,
     LOGS_URL,

@@ -10,8 +10,7 @@ import responses
 from responses import matchers
 
 from abeja_models import InvalidResponseError, Notebook, NotFound, Trigger, pagination
-
-from .ids import (
+from tests.ids import (
     LOGS_URL,
     RUNS_URL,
 )

@@ -16,8 +16,7 @@ import pytest
 import responses
 
 from abeja_models import Creator, Notebook, Trigger, UnboundModelError
-
-from .ids import (
+from tests.ids import (
     BASE_URL,
     DEP,
     NOTEBOOK_ID,

@@ -27,8 +27,7 @@ from abeja_models.errors import (
 )
 from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.triggers import APIClient as TriggerAPIClient
-
-from .ids import (
+from tests.ids import (
     BASE_URL,
     DEP,
     JOB,

@@ -24,9 +24,9 @@ from abeja_models import (
     WaitTimeoutError,
 )
 from abeja_models.resources import Triggers
+from tests.ids import RUNS_URL, TRIGGER_ID
 
 from .fakes import FakeClock
-from .ids import RUNS_URL, TRIGGER_ID
 
 SINCE = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
 

@@ -12,8 +12,7 @@ import responses
 from abeja_models import Client, InvalidResponseError
 from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.triggers import APIClient as TriggerAPIClient
-
-from .ids import BASE_URL, DEP, JOB, ORG, RUNS_PATH, TRIGGER_ID, TRIGGER_PATH, TRIGGERS_PATH
+from tests.ids import BASE_URL, DEP, JOB, ORG, RUNS_PATH, TRIGGER_ID, TRIGGER_PATH, TRIGGERS_PATH
 
 # The notebook ids of the Notebook API document's examples.
 NB_ORG = "1410000000000"

@@ -28,9 +28,9 @@ from abeja_models import (
     WaitTimeoutError,
 )
 from abeja_models.resources import Triggers
+from tests.ids import NOTEBOOK_URL, RUNS_URL, TRIGGER_ID
 
 from .fakes import FakeClock
-from .ids import NOTEBOOK_URL, RUNS_URL, TRIGGER_ID
 
 
 def answer_statuses(api: responses.RequestsMock, doc: dict[str, Any], *statuses: str) -> None:

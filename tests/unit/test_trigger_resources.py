@@ -12,8 +12,7 @@ import responses
 
 from abeja_models import Client, InvalidResponseError, Trigger, TriggerRun, ValidationError
 from abeja_models.resources import Triggers
-
-from .ids import (
+from tests.ids import (
     RUNS_PATH,
     RUNS_URL,
     TRIGGER_ID,

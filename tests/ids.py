@@ -1,4 +1,4 @@
-"""The mocked platform's address, the ids the unit tests ask about, and the paths they make.
+"""The ids the tests ask about, the paths they make, and the unit suite's mocked address.
 
 The notebook id is the one the reference documents' notebook answer carries: an answer
 about another notebook than the one asked is refused, so the tests ask about that one.
