@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from string import Formatter
-from typing import Callable, Optional
+from typing import Callable, Generic, Optional, TypeVar
 
 from ._http import Answer, ApiRequest, unusable_answer
 from .errors import ValidationError
@@ -32,6 +32,8 @@ from .models.params import (
 from .models.trigger import Trigger, TriggerList, TriggerRunPage
 
 __all__ = ["About", "Endpoint"]
+
+ResultT = TypeVar("ResultT", bound=PlatformModel, covariant=True)
 
 QueryRule = Callable[[str, object], Optional[str]]
 """Checks one query argument (parameter name, value); its text, or ``None`` to leave it out."""
@@ -57,7 +59,7 @@ class About:
 
 
 @dataclass(frozen=True)
-class Endpoint:
+class Endpoint(Generic[ResultT]):
     """One operation of the platform's API, as both layers call it."""
 
     name: str
@@ -66,8 +68,8 @@ class Endpoint:
     """The HTTP method."""
     path: str
     """The path template; each ``{name}`` is an argument, checked and percent-encoded."""
-    result: type[PlatformModel]
-    """What a successful answer is read as by the resource layer."""
+    result: type[ResultT]
+    """What the resource layer reads a successful answer as (a delete's: any JSON object)."""
     params: Optional[type[Params]] = None
     """The body's parameter model, whose fields are the body's arguments."""
     query: tuple[tuple[str, QueryRule], ...] = ()
@@ -156,7 +158,7 @@ _LOG_PAGES = (("next_forward_token", optional_token), ("next_backward_token", op
 CREATE_TRIGGER = Endpoint("create_trigger", "POST", _TRIGGERS, Trigger, CreateTriggerParams)
 GET_TRIGGERS = Endpoint("get_triggers", "GET", _TRIGGERS, TriggerList)
 GET_TRIGGER = Endpoint("get_trigger", "GET", _TRIGGER, Trigger, about=_ABOUT_TRIGGER)
-DELETE_TRIGGER = Endpoint("delete_trigger", "DELETE", _TRIGGER, Trigger)
+DELETE_TRIGGER = Endpoint("delete_trigger", "DELETE", _TRIGGER, PlatformModel)
 GET_TRIGGER_RUNS = Endpoint(
     "get_trigger_runs", "GET", _TRIGGER + "/runs", TriggerRunPage, query=_RUN_PAGES,
     tokens=("next_page_token",),
@@ -168,7 +170,7 @@ GET_NOTEBOOK = Endpoint("get_notebook", "GET", _NOTEBOOK, Notebook, about=_ABOUT
 UPDATE_NOTEBOOK = Endpoint(
     "update_notebook", "PUT", _NOTEBOOK, Notebook, NotebookParams, about=_ACTED_ON
 )
-DELETE_NOTEBOOK = Endpoint("delete_notebook", "DELETE", _NOTEBOOK, Notebook)
+DELETE_NOTEBOOK = Endpoint("delete_notebook", "DELETE", _NOTEBOOK, PlatformModel)
 START_NOTEBOOK = Endpoint(
     "start_notebook", "POST", _NOTEBOOK + "/start", Notebook, StartNotebookParams, about=_ACTED_ON
 )
@@ -180,7 +182,7 @@ GET_NOTEBOOK_RECENT_LOGS = Endpoint(
     query=_LOG_PAGES, tokens=("next_forward_token", "next_backward_token"),
 )  # fmt: skip
 
-ENDPOINTS: tuple[Endpoint, ...] = (
+ENDPOINTS: tuple[Endpoint[PlatformModel], ...] = (
     CREATE_TRIGGER,
     GET_TRIGGERS,
     GET_TRIGGER,

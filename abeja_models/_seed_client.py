@@ -19,6 +19,7 @@ from ._config import (
 from ._endpoints import Endpoint
 from ._http import Answer, Transport, checked_session, decode_json, unusable_answer
 from .errors import LocalBadRequest, ValidationError
+from .models._base import PlatformModel
 
 MethodT = TypeVar("MethodT", bound=Callable[..., Any])
 
@@ -105,7 +106,7 @@ class SeedClient:
         settings = transport.settings
         return f"<{type(self).__name__} {settings.base_url} credentials={settings.credentials!r}>"
 
-    def _call(self, endpoint: Endpoint, arguments: Mapping[str, object]) -> Any:
+    def _call(self, endpoint: Endpoint[PlatformModel], arguments: Mapping[str, object]) -> Any:
         """Call ``endpoint`` with ``arguments`` (by name); its answer as the platform sent it.
 
         That is a JSON object, or for an endpoint answering so a list of them, refused

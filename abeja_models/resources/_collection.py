@@ -12,6 +12,7 @@ from typing_extensions import Self
 from .._endpoints import Endpoint
 from .._http import Answer, Transport, parse_model, unusable_answer
 from ..errors import ValidationError
+from ..models._base import PlatformModel
 from ..models.notebook import Notebook
 from ..models.trigger import Trigger
 
@@ -59,19 +60,19 @@ class Collection(ABC, Generic[DocumentT]):
         """A call's arguments by name: this collection's parent ids, then the caller's."""
         return {**self._scope, **given}
 
-    def _send(self, endpoint: Endpoint, given: Mapping[str, object]) -> Answer:
+    def _send(self, endpoint: Endpoint[PlatformModel], given: Mapping[str, object]) -> Answer:
         return self._transport.send(endpoint.request(self._arguments(given)))
 
     def _one(
         self,
-        endpoint: Endpoint,
+        endpoint: Endpoint[DocumentT],
         given: Mapping[str, object],
         answer: Optional[Answer] = None,
     ) -> DocumentT:
         """The document an operation answers with (``answer``, or the answer now fetched)."""
         if answer is None:
             answer = self._send(endpoint, given)
-        document = self._adopt(parse_model(self._document_type(), answer), answer)
+        document = self._adopt(parse_model(endpoint.result, answer), answer)
         endpoint.check_answer(vars(document), self._arguments(given), answer)
         return document
 
@@ -86,10 +87,6 @@ class Collection(ABC, Generic[DocumentT]):
             )
         document._bind_to(self)  # type: ignore[arg-type]  # DocumentT's own collection
         return document
-
-    @abstractmethod
-    def _document_type(self) -> type[DocumentT]:
-        """The model of this collection's documents."""
 
     @abstractmethod
     def _holds(self, document: DocumentT) -> bool:

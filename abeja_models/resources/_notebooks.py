@@ -15,7 +15,6 @@ from ..models.notebook import (
     LogEvent,
     Notebook,
     NotebookActionAnswer,
-    NotebookList,
     NotebookLogPage,
     NotebookStatus,
 )
@@ -90,8 +89,9 @@ class Notebooks(Collection[Notebook]):
 
     def list(self) -> builtins.list[Notebook]:
         """Fetch the notebooks of this job definition."""
-        answer = self._send(endpoints.GET_NOTEBOOKS, {})
-        return [self._adopt(each, answer) for each in parse_model(NotebookList, answer).entries]
+        listing = endpoints.GET_NOTEBOOKS
+        answer = self._send(listing, {})
+        return [self._adopt(each, answer) for each in parse_model(listing.result, answer).entries]
 
     def update(
         self,
@@ -141,7 +141,7 @@ class Notebooks(Collection[Notebook]):
         def fetch(token: Optional[str]) -> NotebookLogPage:
             paged = {**arguments, "next_forward_token": token}
             answer = self._transport.send(first if token is None else endpoint.request(paged))
-            page = parse_model(NotebookLogPage, answer)
+            page = parse_model(endpoint.result, answer)
             endpoint.check_answer(vars(page), paged, answer)
             return page
 
@@ -219,7 +219,9 @@ class Notebooks(Collection[Notebook]):
             hopeless=hopeless,
         )
 
-    def _acted_on(self, endpoint: endpoints.Endpoint, given: dict[str, object]) -> Notebook:
+    def _acted_on(
+        self, endpoint: endpoints.Endpoint[Notebook], given: dict[str, object]
+    ) -> Notebook:
         # start/stop/update answer with the notebook, or with the placeholder id 0 (as
         # the documents show), or (seen in practice) only a message: then the notebook
         # is fetched, so callers always get its current state. An answer naming another
@@ -229,9 +231,6 @@ class Notebooks(Collection[Notebook]):
         if endpoint.names_none(vars(parse_model(NotebookActionAnswer, answer))):
             return self.get(id_text("notebook_id", given["notebook_id"]))
         return self._one(endpoint, given, answer)
-
-    def _document_type(self) -> type[Notebook]:
-        return Notebook
 
     def _holds(self, document: Notebook) -> bool:
         return self._job_definition_id.admits(document)

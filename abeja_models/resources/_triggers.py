@@ -16,9 +16,7 @@ from ..models.params import check_seconds, id_text
 from ..models.trigger import (
     KNOWN_RUN_STATUSES,
     Trigger,
-    TriggerList,
     TriggerRun,
-    TriggerRunPage,
     TriggerRunStatusFilter,
 )
 from ..pagination import iter_pages, select
@@ -79,8 +77,9 @@ class Triggers(Collection[Trigger]):
 
     def list(self) -> builtins.list[Trigger]:
         """Fetch every trigger of this deployment."""
-        answer = self._send(endpoints.GET_TRIGGERS, {})
-        return [self._adopt(each, answer) for each in parse_model(TriggerList, answer).entries]
+        listing = endpoints.GET_TRIGGERS
+        answer = self._send(listing, {})
+        return [self._adopt(each, answer) for each in parse_model(listing.result, answer).entries]
 
     def delete(self, trigger_id: str) -> None:
         """Delete a trigger; `NotFound` if there is no such trigger.
@@ -214,14 +213,11 @@ class Triggers(Collection[Trigger]):
         def fetch(token: Optional[str]) -> tuple[list[TriggerRun], Optional[str], Answer]:
             paged = {**arguments, "next_page_token": token}
             answer = transport().send(first if token is None else endpoint.request(paged))
-            page = parse_model(TriggerRunPage, answer)
+            page = parse_model(endpoint.result, answer)
             endpoint.check_answer(vars(page), paged, answer)
             return page.entries, page.next_page_token, answer
 
         return iter_pages(fetch, what=f"runs of trigger {arguments['trigger_id']}")
-
-    def _document_type(self) -> type[Trigger]:
-        return Trigger
 
     def _holds(self, document: Trigger) -> bool:
         return (document.organization_id, document.deployment_id) == (
