@@ -1,8 +1,8 @@
-"""A command's options read from the SDK's parameter model: one option for each field.
+"""A command's options read from the endpoint table: one option for each body parameter.
 
-The fields of ``CreateTriggerParams``, ``NotebookParams`` and ``StartNotebookParams`` are
-the one list of what each call takes; a field added there becomes an option here, and its
-value reaches the call under the field's name.
+The fields of each endpoint's parameter model (``CreateTriggerParams``, ``NotebookParams``,
+``StartNotebookParams``) are the one list of what the call takes; a field added there
+becomes an option here, and its value reaches the call under the field's name.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import Any, Optional, Union
 import typing_extensions
 from pydantic import BaseModel
 
+from .. import _endpoints as endpoints
 from ..errors import ValidationError
-from ..models.params import CreateTriggerParams, NotebookParams, StartNotebookParams
+from ..models._base import PlatformModel
 
 _LITERALS = (typing.Literal, typing_extensions.Literal)
 _UNIONS = (Union, getattr(types, "UnionType", Union))  # Optional[X], and X | None from 3.10
@@ -86,6 +87,13 @@ def _optional_of(annotation: object) -> object:
     return annotation
 
 
+def _body(endpoint: endpoints.Endpoint[PlatformModel]) -> type[BaseModel]:
+    """The parameter model of ``endpoint``'s body."""
+    if endpoint.params is None:
+        raise TypeError(f"{endpoint.name} takes no body: it has no options to read")
+    return endpoint.params
+
+
 def _unchanged(value: object) -> object:
     return value
 
@@ -101,7 +109,7 @@ def _environment(pairs: list[str]) -> Optional[dict[str, str]]:
 
 
 CREATE_TRIGGER = ParamOptions(
-    CreateTriggerParams,
+    _body(endpoints.CREATE_TRIGGER),
     shell={
         "version_id": {"help": "the version to run (ver-...)"},
         "input_service_name": {"default": "datalake"},
@@ -120,7 +128,7 @@ CREATE_TRIGGER = ParamOptions(
 """``triggers create``."""
 
 NOTEBOOK_SETTINGS = ParamOptions(
-    NotebookParams,
+    _body(endpoints.CREATE_NOTEBOOK),
     shell={
         "instance_type": {"help": "e.g. cpu-1, gpu:b-4"},
         "image": {"help": "e.g. abeja-inc/all-cpu:19.10"},
@@ -128,5 +136,5 @@ NOTEBOOK_SETTINGS = ParamOptions(
 )
 """``notebooks create`` and ``notebooks update``."""
 
-START_NOTEBOOK = ParamOptions(StartNotebookParams)
+START_NOTEBOOK = ParamOptions(_body(endpoints.START_NOTEBOOK))
 """``notebooks start``."""
