@@ -2,7 +2,7 @@
 
 ``abeja-sdk`` lives in a venv of its own (it pins old dependencies); the test needs the
 path of that venv's python in ``ABEJA_SDK_PYTHON`` (``.ci/run`` sets it) and is skipped,
-saying so, without it.
+saying so, without it (under CI it fails instead: ``tests/required.py``).
 """
 
 from __future__ import annotations
@@ -21,14 +21,17 @@ import requests
 
 from abeja_models import Notebook, Trigger, TriggerRun
 from abeja_models.testing import PlatformEmulator
+from tests.required import cannot_run
 
 SESSION = Path(__file__).with_name("abeja_sdk_session.py")
 ABEJA_SDK_PYTHON = os.environ.get("ABEJA_SDK_PYTHON")
 
-pytestmark = pytest.mark.skipif(
-    not ABEJA_SDK_PYTHON,
-    reason="set ABEJA_SDK_PYTHON to the python of a venv with abeja-sdk installed",
-)
+
+
+@pytest.fixture(autouse=True)
+def _abeja_sdk() -> None:
+    if not ABEJA_SDK_PYTHON:
+        cannot_run("set ABEJA_SDK_PYTHON to the python of a venv with abeja-sdk installed")
 
 
 def _run_session(url: str, give_runs: Callable[[str], None]) -> tuple[str, str, int]:

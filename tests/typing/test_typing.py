@@ -37,6 +37,8 @@ import pytest
 import typing_extensions
 from typing_extensions import Annotated, Literal, NotRequired, TypedDict, get_args, get_origin
 
+from tests.required import cannot_run
+
 HERE = Path(__file__).resolve().parent
 REPOSITORY = HERE.parents[1]
 MYPY_CONFIG = HERE / "mypy.ini"
@@ -147,7 +149,7 @@ def pyright_errors() -> tuple[str, list[Diagnostic]]:
     """One pyright run over the files that must pass and the mistakes; skip without pyright."""
     command = _pyright_command()
     if command is None:
-        pytest.skip("pyright is not installed (pip install -e '.[typing]')")
+        cannot_run("pyright is not installed (pip install -e '.[typing]')")
     files = [PUBLIC_API, LOW_LEVEL_FLOW, *EXAMPLES, *MISTAKES]
     try:
         done = subprocess.run(
@@ -161,7 +163,7 @@ def pyright_errors() -> tuple[str, list[Diagnostic]]:
         # The pip wrapper may print a notice (a newer version exists) before the JSON.
         report = json.loads(done.stdout[done.stdout.find("{") :])
     except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError) as error:
-        pytest.skip(f"pyright could not run here (it needs node): {error!r}")
+        cannot_run(f"pyright could not run here (it needs node): {error!r}")
     errors = [
         Diagnostic(
             Path(item["file"]).resolve(),
