@@ -36,6 +36,12 @@ def iter_pages(
     seen: set[str] = set()
     while True:
         items, token, answer = fetch_page(token)
+        # The error is made now and the answer (a whole page's body) let go, so only
+        # the page's items stay in memory while they are yielded.
+        repeated = None
+        if token in seen:
+            repeated = unusable_answer(f"{what}: the server repeated page token {token!r}", answer)
+        del answer
         # Each item is handed over and forgotten, so the ones the caller has done with
         # are freed at once instead of ageing, a page at a time, into the garbage
         # collector's older generations (which would then be scanned again and again).
@@ -45,8 +51,8 @@ def iter_pages(
             yield pending.pop()
         if not token:
             return
-        if token in seen:
-            raise unusable_answer(f"{what}: the server repeated page token {token!r}", answer)
+        if repeated is not None:
+            raise repeated
         seen.add(token)
 
 
