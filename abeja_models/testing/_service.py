@@ -6,14 +6,23 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import threading
 from collections.abc import Iterable, Mapping
+from itertools import accumulate
 from typing import Optional, Union
 
 from ._faults import Fault, FaultSet, RecordedRequest
 from ._routes import Route, find_route
 from ._rules import ApiProblem, JsonObject, bad_request
 from ._state import PlatformState
+
+MAX_BODY_NESTING = 256
+"""The deepest nesting of arrays and objects a request body may have (the API's use two)."""
+
+_ESCAPED = re.compile(rb"\\.", re.DOTALL)
+_STRING = re.compile(rb'"[^"]*"')
+_NOT_A_BRACKET = bytes(set(range(256)) - set(b"[]{}"))
 
 Credential = Union[str, tuple[str, str]]
 """A bearer token, or a ``(user_id, personal_access_token)`` pair for basic auth."""
@@ -103,6 +112,10 @@ def _credential_key(credential: Credential) -> Credential:
 def _json_body(body: bytes) -> object:
     if not body.strip():
         return None
+    if _nesting(body) > MAX_BODY_NESTING:
+        # Refused before parsing: json's parser would only stop at the interpreter's
+        # recursion limit, where whatever else runs then (a finalizer) fails as well.
+        raise bad_request("the request body nests too deeply")
     try:
         document = json.loads(body)
         # Valid JSON may still spell a lone surrogate ("\ud800"), which no UTF-8 text
@@ -113,3 +126,9 @@ def _json_body(body: bytes) -> object:
     except (UnicodeError, ValueError):
         raise bad_request("the request body is not JSON in UTF-8") from None
     return document
+
+
+def _nesting(body: bytes) -> int:
+    """How deeply the arrays and objects of a JSON text nest (brackets in strings aside)."""
+    brackets = _STRING.sub(b"", _ESCAPED.sub(b"", body)).translate(None, _NOT_A_BRACKET)
+    return max(accumulate(1 if bracket in b"[{" else -1 for bracket in brackets), default=0)

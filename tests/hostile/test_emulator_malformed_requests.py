@@ -293,3 +293,22 @@ def test_emulator_failure_is_a_500_and_a_log_record_not_a_traceback_on_stderr(
     assert failures[0].exc_info is not None
     assert failures[0].exc_info[0] is RuntimeError
     assert capfd.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("body", "refused_for_nesting"),
+    [
+        pytest.param(b"[" * 256 + b"]" * 256, False, id="at-the-limit"),
+        pytest.param(b"[" * 257 + b"]" * 257, True, id="one-beyond"),
+        pytest.param(b'{"a": "' + b"[" * 1000 + b'"}', False, id="brackets-in-a-string"),
+        pytest.param(b'{"a": "\\"' + b"[" * 1000 + b'"}', False, id="after-an-escaped-quote"),
+    ],
+)
+def test_emulator_refuses_a_body_nested_beyond_its_limit_before_parsing_it(
+    emulator: PlatformEmulator, body: bytes, refused_for_nesting: bool
+) -> None:
+    # Every one of these bodies is refused (none is a trigger); what differs is why.
+    problem = assert_json_error(
+        exchange(port_of(emulator), request("POST", TRIGGERS, body)), 400, "bad_request"
+    )
+    assert ("nests too deeply" in problem["error_description"]) is refused_for_nesting
