@@ -139,6 +139,8 @@ class Endpoint(Generic[ResultT]):
 
 
 def _is_id(found: object, wanted: str) -> bool:
+    if found == wanted:  # the usual answer: the very text asked for, nothing to convert
+        return True
     try:
         return id_text("id", found) == wanted
     except ValidationError:  # not an id at all: not the one asked about either

@@ -70,10 +70,11 @@ class Collection(ABC, Generic[DocumentT]):
         answer: Optional[Answer] = None,
     ) -> DocumentT:
         """The document an operation answers with (``answer``, or the answer now fetched)."""
+        arguments = self._arguments(given)
         if answer is None:
-            answer = self._send(endpoint, given)
+            answer = self._transport.send(endpoint.request(arguments))
         document = self._adopt(parse_model(endpoint.result, answer), answer)
-        endpoint.check_answer(vars(document), self._arguments(given), answer)
+        endpoint.check_answer(vars(document), arguments, answer)
         return document
 
     def _adopt(self, document: DocumentT, answer: Answer) -> DocumentT:
