@@ -9,7 +9,7 @@
 Nothing here imports ``models/``: the endpoint builders hand over ``ApiRequest`` objects.
 """
 
-from ._decode import decode_json, invalid_response, parse_model, unusable_answer, validate_model
+from ._decode import decode_json, parse_model, unusable_answer
 from ._request import Answer, ApiRequest
 from ._retry import parse_retry_after
 from ._session import checked_session
@@ -21,9 +21,7 @@ __all__ = [
     "Transport",
     "checked_session",
     "decode_json",
-    "invalid_response",
     "parse_model",
     "parse_retry_after",
     "unusable_answer",
-    "validate_model",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from http import HTTPStatus
-from typing import Any, Optional, TypeVar
+from typing import Any, TypeVar
 
 import pydantic
 
@@ -43,21 +43,9 @@ def parse_model(model_type: type[ModelT], answer: Answer) -> ModelT:
         raise invalid_response(answer, _TOO_DEEP) from None
 
 
-def validate_model(model_type: type[ModelT], data: Any, answer: Answer) -> ModelT:
-    """Validate a part of an answer, already decoded, as ``model_type``; or InvalidResponseError."""
-    try:
-        return model_type.model_validate(data)
-    except pydantic.ValidationError as exc:
-        raise invalid_response(answer, _first_problem(exc), shown=_shown(data)) from None
-    except RecursionError:
-        raise invalid_response(answer, _TOO_DEEP, shown=_shown(data)) from None
-
-
-def invalid_response(
-    answer: Answer, why: str, *, shown: Optional[bytes] = None
-) -> InvalidResponseError:
-    """The error for a 2xx answer whose body (or its part ``shown``) is not as documented."""
-    text = (answer.content if shown is None else shown).decode("utf-8", errors="replace")
+def invalid_response(answer: Answer, why: str) -> InvalidResponseError:
+    """The error for a 2xx answer whose body is not what the API documents."""
+    text = answer.content.decode("utf-8", errors="replace")
     return unusable_answer(f"{why}: {_snippet(text) or '(empty body)'}", answer)
 
 
@@ -108,13 +96,6 @@ def error_for_answer(
         after_lost_answer=after_lost_answer,
         error_detail=detail,
     )
-
-
-def _shown(data: Any) -> bytes:
-    try:
-        return json.dumps(data, default=str).encode()
-    except (ValueError, RecursionError):
-        return b"(not shown: nested too deeply)"
 
 
 def _first_problem(exc: pydantic.ValidationError) -> str:

@@ -22,7 +22,7 @@ from .._config import Settings
 from ..errors import APIConnectionError, APITimeoutError, NotFound
 from . import _retry
 from ._body import UnreadableAnswer, current_watchdog, read_callers, read_owned
-from ._decode import ModelT, error_for_answer, parse_model, unusable_answer
+from ._decode import error_for_answer, unusable_answer
 from ._request import Answer, ApiRequest
 from ._session import DEFAULT_HEADERS, Connection, CredentialAuth
 
@@ -42,7 +42,7 @@ class _NoAnswer(Exception):
 
 
 class Transport:
-    """Sends ``ApiRequest`` objects and turns answers into JSON, models or errors."""
+    """Sends ``ApiRequest`` objects; hands back each 2xx ``Answer``, or raises its typed error."""
 
     def __init__(
         self,
@@ -70,10 +70,6 @@ class Transport:
 
     def __repr__(self) -> str:
         return f"<Transport {self.settings.base_url} credentials={self.settings.credentials!r}>"
-
-    def model(self, request: ApiRequest, model_type: type[ModelT]) -> ModelT:
-        """Send the request and validate its body as ``model_type`` in one pass."""
-        return parse_model(model_type, self.send(request))
 
     def delete(self, request: ApiRequest) -> None:
         """Send a DELETE; done when the resource is gone, whichever attempt removed it.

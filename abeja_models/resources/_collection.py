@@ -63,6 +63,9 @@ class Collection(ABC, Generic[DocumentT]):
     def _send(self, endpoint: Endpoint[PlatformModel], given: Mapping[str, object]) -> Answer:
         return self._transport.send(endpoint.request(self._arguments(given)))
 
+    def _delete(self, endpoint: Endpoint[PlatformModel], given: Mapping[str, object]) -> None:
+        self._transport.delete(endpoint.request(self._arguments(given)))
+
     def _one(
         self,
         endpoint: Endpoint[DocumentT],

@@ -110,7 +110,7 @@ class Notebooks(Collection[Notebook]):
         When an attempt's answer was lost and the retry finds the notebook gone, that
         attempt deleted it, and the call succeeds.
         """
-        self._transport.delete(endpoints.DELETE_NOTEBOOK.request(self._arguments(locals())))
+        self._delete(endpoints.DELETE_NOTEBOOK, locals())
 
     def start(self, notebook_id: str, *, notebook_type: Optional[NotebookType] = None) -> Notebook:
         """Start a notebook and return it as it is now (``Pending`` until it runs)."""

@@ -87,7 +87,7 @@ class Triggers(Collection[Trigger]):
         When an attempt's answer was lost and the retry finds the trigger gone, that
         attempt deleted it, and the call succeeds.
         """
-        self._transport.delete(endpoints.DELETE_TRIGGER.request(self._arguments(locals())))
+        self._delete(endpoints.DELETE_TRIGGER, locals())
 
     def runs(
         self,
