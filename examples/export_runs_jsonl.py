@@ -22,18 +22,19 @@ Exit status: 0 when the file loads back equal, 1 if not or on an API error.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Optional
 
-from abeja_models import AbejaError, Client, Trigger, TriggerRun
+from _common import example_parser, parse_example_args, run_with_client
+
+from abeja_models import Client, Trigger, TriggerRun
 from abeja_models.testing import PlatformEmulator
 
-EMULATOR_ORGANIZATION = "1234567890123"
-EMULATOR_DEPLOYMENT = "1111111111111"
+# What --emulator changes, unless given: ids the emulator accepts (it makes the trigger).
+ON_THE_EMULATOR = {"organization": "1234567890123", "deployment": "1111111111111"}
 
 
 def export_runs(runs: Iterable[TriggerRun], path: Path) -> list[TriggerRun]:
@@ -73,13 +74,7 @@ def export_and_check(trigger: Trigger, path: Path) -> int:
 
 
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--emulator", action="store_true", help="use a local emulator")
-    parser.add_argument(
-        "--organization",
-        default=os.environ.get("ABEJA_ORGANIZATION_ID"),
-        help="organization id (default $ABEJA_ORGANIZATION_ID)",
-    )
+    parser = example_parser(__doc__)
     parser.add_argument("--deployment", help="deployment id")
     parser.add_argument("--trigger", help="trigger id (tri-...)")
     parser.add_argument(
@@ -87,50 +82,42 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         type=Path,
         help="the JSON-lines file (default runs-<trigger>.jsonl; a temporary file with --emulator)",
     )
-    args = parser.parse_args(argv)
-    if not args.emulator:
-        missing = [
-            f"--{name}"
-            for name in ("organization", "deployment", "trigger")
-            if not getattr(args, name)
-        ]
-        if missing:
-            parser.error(f"give {', '.join(missing)} (or run with --emulator)")
-    return args
-
-
-def run_on_emulator(output: Optional[Path]) -> int:
-    """Make a trigger with finished runs on a local emulator and export them."""
-    emulator = PlatformEmulator()  # its runs are added finished: no delay matters
-    with emulator, Client(base_url=emulator.url, auth_token="example-token") as client:
-        print(f"emulator listening on {emulator.url}")
-        deployment = client.organization(EMULATOR_ORGANIZATION).deployment(EMULATOR_DEPLOYMENT)
-        trigger = deployment.triggers.create(
-            version_id="ver-1111111111111111",
-            input_service_id="2222222222222",
-            environment={"EXAMPLE": "export_runs_jsonl"},
-        )
-        # A history of finished runs, some of them failed, as a real trigger would have.
-        emulator.add_runs(trigger.trigger_id, 120)
-        emulator.add_runs(trigger.trigger_id, 5, fail=True)
-        if output is not None:
-            return export_and_check(trigger, output)
-        with tempfile.TemporaryDirectory() as directory:
-            return export_and_check(trigger, Path(directory) / "runs.jsonl")
+    needed = ("organization", "deployment", "trigger")
+    return parse_example_args(parser, argv, needed=needed, on_the_emulator=ON_THE_EMULATOR)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
-    try:
-        if args.emulator:
-            return run_on_emulator(args.output)
-        with Client() as client:
-            deployment = client.organization(args.organization).deployment(args.deployment)
-            trigger = deployment.triggers.get(args.trigger)
-            return export_and_check(trigger, args.output or Path(f"runs-{args.trigger}.jsonl"))
-    except AbejaError as error:
-        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
-        return 1
+    if not args.emulator:
+        return run_with_client(lambda client: export(client, args))
+    emulator = PlatformEmulator()  # its runs are added finished: no delay matters
+    return run_with_client(lambda client: export_from_emulator(client, emulator, args), emulator)
+
+
+def export(client: Client, args: argparse.Namespace) -> int:
+    """Export the runs of the trigger ``--trigger`` names."""
+    deployment = client.organization(args.organization).deployment(args.deployment)
+    trigger = deployment.triggers.get(args.trigger)
+    return export_and_check(trigger, args.output or Path(f"runs-{args.trigger}.jsonl"))
+
+
+def export_from_emulator(
+    client: Client, emulator: PlatformEmulator, args: argparse.Namespace
+) -> int:
+    """Make a trigger with a history of finished runs on the emulator, and export them."""
+    deployment = client.organization(args.organization).deployment(args.deployment)
+    trigger = deployment.triggers.create(
+        version_id="ver-1111111111111111",
+        input_service_id="2222222222222",
+        environment={"EXAMPLE": "export_runs_jsonl"},
+    )
+    # Some of them failed, as on a real trigger.
+    emulator.add_runs(trigger.trigger_id, 120)
+    emulator.add_runs(trigger.trigger_id, 5, fail=True)
+    if args.output is not None:
+        return export_and_check(trigger, args.output)
+    with tempfile.TemporaryDirectory() as directory:
+        return export_and_check(trigger, Path(directory) / "runs.jsonl")
 
 
 if __name__ == "__main__":

@@ -23,15 +23,15 @@ Exit status: 0 when the session went through, 1 on a timeout or an API error.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Sequence
 from itertools import islice
 from typing import Optional
 
+from _common import deleted_unless_kept, example_parser, parse_example_args, run_with_client
+
 from abeja_models import (
-    AbejaError,
     Client,
     Images,
     InstanceTypes,
@@ -62,38 +62,38 @@ def notebook_session(client: Client, args: argparse.Namespace) -> int:
         instance_type=args.instance_type, image=args.image, notebook_type=notebook_type
     )
     print(f"created notebook {notebook.notebook_id} ({notebook.name}): {notebook.status}")
-    try:
-        began = time.monotonic()
-        notebook.wait_until("Running", timeout=args.timeout, poll_interval=args.poll_interval)
-        print(f"notebook is {notebook.status} after {time.monotonic() - began:.1f} s")
-
-        events = first_log_events(notebook, args.timeout, args.poll_interval)
-        print(f"recent log, {len(events)} event(s):")
-        for event in events:
-            print_event(event)
-        if args.follow:
-            # follow=True polls for newer events until the loop is left, so take a few;
-            # it starts with the recent events again: skip those already printed.
-            print(f"following the log for {args.follow} newer events:")
-            following = notebook.logs(follow=True, poll_interval=args.poll_interval)
-            seen_until = events[-1].timestamp if events else None
-            newer = (e for e in following if seen_until is None or e.timestamp > seen_until)
-            for event in islice(newer, args.follow):
-                print_event(event)
-
-        notebook.stop()
-        notebook.wait_until("Stopped", timeout=args.timeout, poll_interval=args.poll_interval)
-        print(f"notebook is {notebook.status}")
-    except WaitTimeoutError as error:
-        print(f"gave up: {error}", file=sys.stderr)
-        return 1
-    finally:
-        if args.keep:
-            print(f"kept notebook {notebook.notebook_id}")
-        else:
-            notebook.delete()
-            print(f"deleted notebook {notebook.notebook_id}")
+    with deleted_unless_kept(notebook, keep=args.keep):
+        try:
+            run_and_stop(notebook, args)
+        except WaitTimeoutError as error:
+            print(f"gave up: {error}", file=sys.stderr)
+            return 1
     return 0
+
+
+def run_and_stop(notebook: Notebook, args: argparse.Namespace) -> None:
+    """Wait until the notebook runs, print its log, stop it and wait until it has stopped."""
+    began = time.monotonic()
+    notebook.wait_until("Running", timeout=args.timeout, poll_interval=args.poll_interval)
+    print(f"notebook is {notebook.status} after {time.monotonic() - began:.1f} s")
+
+    events = first_log_events(notebook, args.timeout, args.poll_interval)
+    print(f"recent log, {len(events)} event(s):")
+    for event in events:
+        print_event(event)
+    if args.follow:
+        # follow=True polls for newer events until the loop is left, so take a few;
+        # it starts with the recent events again: skip those already printed.
+        print(f"following the log for {args.follow} newer events:")
+        following = notebook.logs(follow=True, poll_interval=args.poll_interval)
+        seen_until = events[-1].timestamp if events else None
+        newer = (e for e in following if seen_until is None or e.timestamp > seen_until)
+        for event in islice(newer, args.follow):
+            print_event(event)
+
+    notebook.stop()
+    notebook.wait_until("Stopped", timeout=args.timeout, poll_interval=args.poll_interval)
+    print(f"notebook is {notebook.status}")
 
 
 def first_log_events(notebook: Notebook, timeout: float, poll_interval: float) -> list[LogEvent]:
@@ -116,13 +116,7 @@ def print_event(event: LogEvent) -> None:
 
 
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--emulator", action="store_true", help="use a local emulator")
-    parser.add_argument(
-        "--organization",
-        default=os.environ.get("ABEJA_ORGANIZATION_ID"),
-        help="organization id (default $ABEJA_ORGANIZATION_ID)",
-    )
+    parser = example_parser(__doc__)
     parser.add_argument("--job-definition", help="training job definition name")
     parser.add_argument("--instance-type", default=InstanceTypes.CPU_1, help="e.g. cpu-1")
     parser.add_argument("--image", default=Images.ALL_CPU_19_10, help="notebook image")
@@ -137,30 +131,17 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         help="then follow the log for this many newer events (default 0; 3 with --emulator)",
     )
     parser.add_argument("--keep", action="store_true", help="do not delete the notebook")
-    if parser.parse_args(argv).emulator:
-        parser.set_defaults(**ON_THE_EMULATOR)
-    args = parser.parse_args(argv)
-    needed = {"organization": "--organization", "job_definition": "--job-definition"}
-    missing = [option for name, option in needed.items() if not getattr(args, name)]
-    if missing:
-        parser.error(f"give {', '.join(missing)} (or run with --emulator)")
-    return args
+    needed = ("organization", "job_definition")
+    return parse_example_args(parser, argv, needed=needed, on_the_emulator=ON_THE_EMULATOR)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
-    try:
-        if not args.emulator:
-            with Client() as client:
-                return notebook_session(client, args)
+    emulator = None
+    if args.emulator:
         # Notebooks that start, and write their log, quickly.
         emulator = PlatformEmulator(notebook_start_delay=0.2, log_interval=0.05)
-        with emulator, Client(base_url=emulator.url, auth_token="example-token") as client:
-            print(f"emulator listening on {emulator.url}")
-            return notebook_session(client, args)
-    except AbejaError as error:
-        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
-        return 1
+    return run_with_client(lambda client: notebook_session(client, args), emulator)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 import time
 from collections import Counter
@@ -35,7 +34,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Callable, Optional
 
-from abeja_models import AbejaError, Client, Trigger, TriggerRun
+from _common import deleted_unless_kept, example_parser, parse_example_args, run_with_client
+
+from abeja_models import Client, Trigger, TriggerRun
 from abeja_models.testing import PlatformEmulator
 
 FINISHED = {"SUCCEEDED", "FAILED"}
@@ -71,7 +72,7 @@ def watch_trigger(
         environment={"EXAMPLE": "trigger_and_runs"},
     )
     print(f"created trigger {trigger.trigger_id} on channel {trigger.input_service_id}")
-    try:
+    with deleted_unless_kept(trigger, keep=args.keep):
         # Runs that exist already are not ours (there are none on a new trigger, but a
         # trigger's channel can also receive data from elsewhere).
         earlier = {run.run_id for run in trigger.runs()}
@@ -82,12 +83,6 @@ def watch_trigger(
         expected = len(files) if upload is not None else args.expect
         runs = wait_for_runs(trigger, earlier, expected, args.timeout, args.poll_interval)
         return report(runs, args.timeout)
-    finally:
-        if args.keep:
-            print(f"kept trigger {trigger.trigger_id}")
-        else:
-            trigger.delete()
-            print(f"deleted trigger {trigger.trigger_id}")
 
 
 def report(runs: Optional[list[TriggerRun]], timeout: float) -> int:
@@ -151,13 +146,7 @@ def upload_with_abeja_sdk(organization_id: str) -> Upload:
 
 
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--emulator", action="store_true", help="use a local emulator")
-    parser.add_argument(
-        "--organization",
-        default=os.environ.get("ABEJA_ORGANIZATION_ID"),
-        help="organization id (default $ABEJA_ORGANIZATION_ID)",
-    )
+    parser = example_parser(__doc__)
     parser.add_argument("--deployment", help="deployment id")
     parser.add_argument("--version", help="deployment version to run (ver-...)")
     parser.add_argument("--channel", help="DataLake channel id the trigger watches")
@@ -179,38 +168,27 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds to wait for runs")
     parser.add_argument("--poll-interval", type=float, default=10.0, help="seconds between polls")
     parser.add_argument("--keep", action="store_true", help="do not delete the trigger")
-    if parser.parse_args(argv).emulator:
-        parser.set_defaults(**ON_THE_EMULATOR)
-    args = parser.parse_args(argv)
     needed = ("organization", "deployment", "version", "channel")
-    missing = [f"--{name}" for name in needed if not getattr(args, name)]
-    if missing:
-        parser.error(f"give {', '.join(missing)} (or run with --emulator)")
-    return args
+    return parse_example_args(parser, argv, needed=needed, on_the_emulator=ON_THE_EMULATOR)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
-    try:
-        if not args.emulator:
-            upload = upload_with_abeja_sdk(args.organization) if args.upload else None
-            with Client() as client:
-                return watch_trigger(client, args, args.upload, upload)
+    if not args.emulator:
+        upload = upload_with_abeja_sdk(args.organization) if args.upload else None
+        return run_with_client(lambda client: watch_trigger(client, args, args.upload, upload))
 
-        emulator = PlatformEmulator(run_step_delay=0.1)  # runs that move along quickly
-        with emulator, Client(base_url=emulator.url, auth_token="example-token") as client:
-            print(f"emulator listening on {emulator.url}")
+    emulator = PlatformEmulator(run_step_delay=0.1)  # runs that move along quickly
 
-            def upload_to_emulator(channel_id: str, path: Path) -> None:
-                content = path.read_bytes() if path.is_file() else path.name.encode()
-                emulator.upload(channel_id, content)
+    def upload_to_emulator(channel_id: str, path: Path) -> None:
+        content = path.read_bytes() if path.is_file() else path.name.encode()
+        emulator.upload(channel_id, content)
 
-            # Without --upload, three made-up files are enough to show the runs.
-            files = args.upload or [Path(f"sample-{index}.jpg") for index in range(1, 4)]
-            return watch_trigger(client, args, files, upload_to_emulator)
-    except AbejaError as error:
-        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
-        return 1
+    # Without --upload, three made-up files are enough to show the runs.
+    files = args.upload or [Path(f"sample-{index}.jpg") for index in range(1, 4)]
+    return run_with_client(
+        lambda client: watch_trigger(client, args, files, upload_to_emulator), emulator
+    )
 
 
 if __name__ == "__main__":

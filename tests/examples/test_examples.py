@@ -46,7 +46,7 @@ def finished_output(name: str, created: str) -> tuple[str, str]:
 
 
 def test_every_example_is_tested_and_documented() -> None:
-    scripts = sorted(path.name for path in EXAMPLES.glob("*.py"))
+    scripts = sorted(path.name for path in EXAMPLES.glob("[!_]*.py"))
     assert scripts == ["export_runs_jsonl.py", "notebook_session.py", "trigger_and_runs.py"]
     for script in scripts:
         source = (EXAMPLES / script).read_text(encoding="utf-8")
