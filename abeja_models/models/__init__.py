@@ -1,14 +1,18 @@
 """Pydantic models of the platform's documents and of the requests' parameters (no I/O)."""
 
+from . import notebook, trigger
 from ._base import Id, PlatformModel, Timestamp
+
+# Each API's documents are re-exported whole, as its module's ``__all__`` lists them: the
+# aliases say "re-exported" to type checkers, ``__all__ +=`` below to ``import *``.
 from .notebook import (
-    Creator,
-    LogEvent,
-    Notebook,
-    NotebookList,
-    NotebookLogPage,
-    NotebookStatus,
-    NotebookStatuses,
+    Creator as Creator,
+    LogEvent as LogEvent,
+    Notebook as Notebook,
+    NotebookList as NotebookList,
+    NotebookLogPage as NotebookLogPage,
+    NotebookStatus as NotebookStatus,
+    NotebookStatuses as NotebookStatuses,
 )
 from .params import (
     CreateTriggerParams,
@@ -19,37 +23,25 @@ from .params import (
     StartNotebookParams,
 )
 from .trigger import (
-    Trigger,
-    TriggerList,
-    TriggerRun,
-    TriggerRunPage,
-    TriggerRunStatus,
-    TriggerRunStatuses,
-    TriggerRunStatusFilter,
+    Trigger as Trigger,
+    TriggerList as TriggerList,
+    TriggerRun as TriggerRun,
+    TriggerRunPage as TriggerRunPage,
+    TriggerRunStatus as TriggerRunStatus,
+    TriggerRunStatuses as TriggerRunStatuses,
+    TriggerRunStatusFilter as TriggerRunStatusFilter,
 )
 
 __all__ = [
     "CreateTriggerParams",
-    "Creator",
     "Id",
     "Images",
     "InstanceTypes",
-    "LogEvent",
-    "Notebook",
-    "NotebookList",
-    "NotebookLogPage",
     "NotebookParams",
-    "NotebookStatus",
-    "NotebookStatuses",
     "NotebookType",
     "PlatformModel",
     "StartNotebookParams",
     "Timestamp",
-    "Trigger",
-    "TriggerList",
-    "TriggerRun",
-    "TriggerRunPage",
-    "TriggerRunStatus",
-    "TriggerRunStatusFilter",
-    "TriggerRunStatuses",
 ]
+__all__ += notebook.__all__
+__all__ += trigger.__all__

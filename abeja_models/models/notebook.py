@@ -24,12 +24,10 @@ __all__ = [
     "Creator",
     "LogEvent",
     "Notebook",
-    "NotebookActionAnswer",
     "NotebookList",
     "NotebookLogPage",
     "NotebookStatus",
     "NotebookStatuses",
-    "normalize_notebook_list",
 ]
 
 NotebookStatus = Literal["Pending", "Running", "Stopped", "Failed"]
@@ -240,13 +238,6 @@ class Notebook(PlatformModel):
         return self._actions, self._bound_id
 
 
-def normalize_notebook_list(data: object) -> object:
-    """Give a bare list of notebooks the documented ``{total, offset, limit, entries}`` shape."""
-    if isinstance(data, list):
-        return {"total": len(data), "offset": 0, "limit": len(data), "entries": data}
-    return data
-
-
 class NotebookList(PlatformModel):
     """The answer of *get notebooks* (documented paged; seen as a bare list too)."""
 
@@ -262,7 +253,10 @@ class NotebookList(PlatformModel):
     @model_validator(mode="before")
     @classmethod
     def _accept_bare_list(cls, data: Any) -> Any:
-        return normalize_notebook_list(data)
+        # A bare list of notebooks takes the documented {total, offset, limit, entries} shape.
+        if isinstance(data, list):
+            return {"total": len(data), "offset": 0, "limit": len(data), "entries": data}
+        return data
 
 
 class NotebookActionAnswer(PlatformModel):

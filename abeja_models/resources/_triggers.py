@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection as Several
-from collections.abc import Iterator
+from collections.abc import Collection as Several, Iterator
 from datetime import datetime
 from typing import Callable, Optional
 

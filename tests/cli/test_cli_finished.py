@@ -17,8 +17,7 @@ import pytest
 
 from abeja_models import LogEvent, Notebook, Trigger, TriggerRun
 from abeja_models.cli import main
-from abeja_models.testing import PlatformEmulator
-from abeja_models.testing import seed as seeded
+from abeja_models.testing import PlatformEmulator, seed as seeded
 
 from .commands import (
     CREATE,

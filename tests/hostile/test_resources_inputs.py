@@ -12,8 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from abeja_models import Client, Notebook, Trigger
 from abeja_models.errors import InvalidResponseError, ValidationError

@@ -23,8 +23,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import requests
 import responses
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from abeja_models import Client, Notebooks, Triggers, ValidationError
 from abeja_models.notebook import APIClient as NotebookAPIClient

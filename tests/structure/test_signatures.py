@@ -16,8 +16,7 @@ from typing import Any, Callable, Optional
 import pytest
 import typing_extensions
 
-from abeja_models import Notebook, Trigger
-from abeja_models import _endpoints as endpoints
+from abeja_models import Notebook, Trigger, _endpoints as endpoints
 from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.resources import Notebooks, Triggers
 from abeja_models.triggers import APIClient as TriggerAPIClient

@@ -14,8 +14,7 @@ from typing import Optional, Union
 from typing_extensions import assert_type
 
 from abeja_models.errors import BadRequest, HttpError, NotFound, ValidationError
-from abeja_models.notebook import APIClient as NotebookClient
-from abeja_models.notebook import NotebookDict
+from abeja_models.notebook import APIClient as NotebookClient, NotebookDict
 from abeja_models.triggers import APIClient as TriggerClient
 
 ORG = "1234567890123"

@@ -54,9 +54,9 @@ from abeja_models import (
     UnboundModelError,
     ValidationError,
     WaitTimeoutError,
+    notebook as notebook_api,
+    triggers as trigger_api,
 )
-from abeja_models import notebook as notebook_api
-from abeja_models import triggers as trigger_api
 from abeja_models.notebook import (
     CreatorDict,
     DeletedNotebookDict,

@@ -19,8 +19,7 @@ import responses
 import typing_extensions
 from typing_extensions import get_args
 
-from abeja_models import Client
-from abeja_models import errors as errors_module
+from abeja_models import Client, errors as errors_module
 from abeja_models.errors import (
     AbejaError,
     APIError,

@@ -7,8 +7,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from abeja_models import Creator, LogEvent, Notebook, Trigger, TriggerRun
 from abeja_models.models import NotebookList, NotebookLogPage, TriggerList, TriggerRunPage

@@ -12,8 +12,7 @@ from urllib.parse import quote, unquote
 
 import pytest
 import responses
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from abeja_models import Client, ValidationError
 from abeja_models.models.params import path_segment
