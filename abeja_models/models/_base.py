@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, ClassVar, Generic, Optional, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
-from typing_extensions import Annotated
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, PrivateAttr
+from typing_extensions import Annotated, Self
+
+from ..errors import UnboundModelError
 
 
 def _format_timestamp(value: datetime) -> str:
@@ -96,3 +98,42 @@ class PlatformModel(BaseModel):
         object.__setattr__(self, "__dict__", dict(other.__dict__))
         object.__setattr__(self, "__pydantic_extra__", dict(other.__pydantic_extra__ or {}))
         object.__setattr__(self, "__pydantic_fields_set__", set(other.__pydantic_fields_set__))
+
+
+CollectionT = TypeVar("CollectionT")
+
+
+class BoundDocument(PlatformModel, Generic[CollectionT]):
+    """A document that acts on the platform through the collection it is bound to.
+
+    The collection binds every document it returns; one built from plain data is unbound
+    until a collection's ``bind`` takes it, and refuses its actions until then.
+    """
+
+    _id_field: ClassVar[str]
+    """The field holding the document's id."""
+    _how_to_bind: ClassVar[str]
+    """The call that binds such a document, for the message of an unbound one."""
+
+    _collection: Optional[CollectionT] = PrivateAttr(default=None)
+    # The id this object was bound with: every action targets it, whatever the data says
+    # later (a refresh, an answer, an assignment), so it never acts on another document.
+    _bound_id: Optional[str] = PrivateAttr(default=None)
+
+    def _bind_to(self, collection: CollectionT) -> None:
+        self._collection = collection
+        self._bound_id = getattr(self, self._id_field)
+
+    def _bound(self) -> tuple[CollectionT, str]:
+        """The collection to act through and the id to act on; refused if unbound."""
+        if self._collection is None or self._bound_id is None:
+            raise UnboundModelError(
+                f"this {type(self).__name__} ({getattr(self, self._id_field)}) was built from"
+                f" plain data and has no client; bind it first: {self._how_to_bind}"
+            )
+        return self._collection, self._bound_id
+
+    def _take(self, other: Self) -> Self:
+        """Become ``other`` (an answer about this document), keeping identity and binding."""
+        self._replace_with(other)
+        return self

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Optional
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, model_validator
 from typing_extensions import Final, Literal, get_args
 
-from ..errors import UnboundModelError
-from ._base import Id, PlatformModel, Timestamp
+from ._base import BoundDocument, Id, PlatformModel, Timestamp
 from ._status import known_status
 from .params import NotebookType
 
@@ -82,7 +81,7 @@ class LogEvent(PlatformModel):
     """When the line was written (an aware ``datetime``)."""
 
 
-class Notebook(PlatformModel):
+class Notebook(BoundDocument[Notebooks]):
     """A Jupyter Notebook or JupyterLab server on the platform's training infrastructure.
 
     Obtained from ``job.notebooks.create(...)``, ``.get(...)`` or ``.list()``, a notebook
@@ -114,10 +113,11 @@ class Notebook(PlatformModel):
     modified_at: Optional[Timestamp] = None
     """When the notebook last changed (an aware ``datetime``)."""
 
-    _actions: Optional[Notebooks] = PrivateAttr(default=None)
-    # The id this object was bound with: every action targets it, whatever the data
-    # says later (a refresh, an answer, an assignment), so it never acts on another notebook.
-    _bound_id: Optional[str] = PrivateAttr(default=None)
+    _id_field: ClassVar[str] = "training_notebook_id"
+    _how_to_bind: ClassVar[str] = (
+        "client.organization(ORGANIZATION_ID).job_definition(JOB_DEFINITION_NAME)"
+        ".notebooks.bind(notebook)"
+    )
 
     @property
     def notebook_id(self) -> str:
@@ -219,23 +219,6 @@ class Notebook(PlatformModel):
         """
         notebooks, _ = self._bound()
         return notebooks._wait_for(self, condition, timeout=timeout, poll_interval=poll_interval)
-
-    def _take(self, other: Notebook) -> Notebook:
-        self._replace_with(other)
-        return self
-
-    def _bind_to(self, notebooks: Notebooks) -> None:
-        self._actions = notebooks
-        self._bound_id = self.training_notebook_id
-
-    def _bound(self) -> tuple[Notebooks, str]:
-        if self._actions is None or self._bound_id is None:
-            raise UnboundModelError(
-                f"this Notebook ({self.training_notebook_id}) was built from plain data and has"
-                " no client; bind it first: client.organization(ORGANIZATION_ID)"
-                ".job_definition(JOB_DEFINITION_NAME).notebooks.bind(notebook)"
-            )
-        return self._actions, self._bound_id
 
 
 class NotebookList(PlatformModel):

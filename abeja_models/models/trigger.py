@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, ClassVar, Optional, Union
 
-from pydantic import Field, JsonValue, PrivateAttr
+from pydantic import Field, JsonValue
 from typing_extensions import Final, Literal, get_args
 
-from ..errors import UnboundModelError
-from ._base import Id, PlatformModel, Timestamp
+from ._base import BoundDocument, Id, PlatformModel, Timestamp
 from ._status import known_status
 
 if TYPE_CHECKING:
@@ -117,7 +116,7 @@ class TriggerRun(PlatformModel):
         return self.status == "FAILED"
 
 
-class Trigger(PlatformModel):
+class Trigger(BoundDocument[Triggers]):
     """Runs a deployed model version whenever data lands in a DataLake channel.
 
     Obtained from ``deployment.triggers.create(...)``, ``.get(...)`` or ``.list()``, a
@@ -156,10 +155,11 @@ class Trigger(PlatformModel):
     modified_at: Optional[Timestamp] = None
     """When the trigger last changed; absent from the answer of *create trigger*."""
 
-    _actions: Optional[Triggers] = PrivateAttr(default=None)
-    # The id this object was bound with: every action targets it, whatever the data
-    # says later (a refresh, an assignment), so an object never acts on another trigger.
-    _bound_id: Optional[str] = PrivateAttr(default=None)
+    _id_field: ClassVar[str] = "trigger_id"
+    _how_to_bind: ClassVar[str] = (
+        "client.organization(trigger.organization_id).deployment(trigger.deployment_id)"
+        ".triggers.bind(trigger)"
+    )
 
     def runs(
         self,
@@ -201,26 +201,12 @@ class Trigger(PlatformModel):
     def refresh(self) -> Trigger:
         """Re-fetch this trigger in place and return it."""
         triggers, trigger_id = self._bound()
-        self._replace_with(triggers.get(trigger_id))
-        return self
+        return self._take(triggers.get(trigger_id))
 
     def delete(self) -> None:
         """Delete this trigger on the platform."""
         triggers, trigger_id = self._bound()
         triggers.delete(trigger_id)
-
-    def _bind_to(self, triggers: Triggers) -> None:
-        self._actions = triggers
-        self._bound_id = self.trigger_id
-
-    def _bound(self) -> tuple[Triggers, str]:
-        if self._actions is None or self._bound_id is None:
-            raise UnboundModelError(
-                f"this Trigger ({self.trigger_id}) was built from plain data and has no client;"
-                " bind it first: client.organization(trigger.organization_id)"
-                ".deployment(trigger.deployment_id).triggers.bind(trigger)"
-            )
-        return self._actions, self._bound_id
 
 
 class TriggerList(PlatformModel):

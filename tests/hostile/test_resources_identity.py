@@ -14,7 +14,7 @@ from typing import Any, Callable
 import pytest
 
 from abeja_models import Client, Notebook, Trigger
-from abeja_models.errors import InvalidResponseError, ValidationError
+from abeja_models.errors import InvalidResponseError, UnboundModelError, ValidationError
 from abeja_models.notebook import APIClient as NotebookAPIClient
 
 from .servers import Connection, Handler, HostileServer, Request
@@ -229,7 +229,8 @@ def test_notebooks_bind_refuses_a_notebook_of_another_job_definition(
     with pytest.raises(ValidationError) as caught:
         notebooks.bind(stranger)
     assert caught.value.parameter == "notebook"
-    assert stranger._actions is None
+    with pytest.raises(UnboundModelError):  # still unbound: it acts through nothing
+        stranger.refresh()
 
 
 def test_a_notebook_list_mixing_job_definitions_is_an_invalid_response(

@@ -7,13 +7,11 @@ fresh copy, so a test may change its own.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from contextlib import closing
 from types import SimpleNamespace
-from typing import Any, Callable, NamedTuple, TypeVar, Union
-from urllib.parse import parse_qsl, urlsplit
+from typing import Any, Callable, TypeVar, Union
 
 import pytest
 import responses
@@ -26,7 +24,7 @@ from abeja_models.testing import samples
 from abeja_models.triggers import APIClient as TriggerAPIClient
 from tests.ids import BASE_URL, DEP, JOB, NOTEBOOK_ID, NOTEBOOK_URL, ORG, TRIGGER_ID, TRIGGER_URL
 
-from .fakes import FakeClock
+from .fakes import FakeClock, MockedPlatform
 
 _LowLevel = TypeVar("_LowLevel", bound=Union[TriggerAPIClient, NotebookAPIClient])
 _Model = TypeVar("_Model", bound=Union[Trigger, Notebook])
@@ -52,39 +50,10 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 
 
 @pytest.fixture
-def api() -> Iterator[responses.RequestsMock]:
+def api() -> Iterator[MockedPlatform]:
     """The mocked platform; ``api.calls`` lists what was actually sent."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+    with MockedPlatform(assert_all_requests_are_fired=False) as mock:
         yield mock
-
-
-class Sent(NamedTuple):
-    """What one request put on the wire: method, raw (percent-encoded) path, query, JSON body."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    body: Any
-
-
-@pytest.fixture
-def sent(api: responses.RequestsMock) -> Callable[[int], Sent]:
-    """``sent(i)``: the i-th request the mocked platform received."""
-
-    def at(index: int) -> Sent:
-        request = api.calls[index].request
-        parts = urlsplit(request.url)
-        raw = request.body
-        body = json.loads(raw) if raw else None
-        return Sent(str(request.method), parts.path, dict(parse_qsl(parts.query)), body)
-
-    return at
-
-
-@pytest.fixture
-def all_sent(api: responses.RequestsMock, sent: Callable[[int], Sent]) -> Callable[[], list[Sent]]:
-    """``all_sent()``: every request the mocked platform received, in order."""
-    return lambda: [sent(i) for i in range(len(api.calls))]
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ from tests.ids import (
     NOTEBOOKS_URL,
 )
 
+from .fakes import MockedPlatform
+
 START, STOP = NOTEBOOK_PATH + "/start", NOTEBOOK_PATH + "/stop"
 
 
@@ -100,8 +102,7 @@ ACTIONS = {
 
 @pytest.mark.parametrize("case", ACTIONS.values(), ids=ACTIONS.keys())
 def test_an_action_sends_its_body_and_takes_the_answer(
-    api: responses.RequestsMock,
-    all_sent: Callable[[], list[Any]],
+    api: MockedPlatform,
     notebooks: Notebooks,
     bound_notebook: Notebook,
     notebook_doc: dict[str, Any],
@@ -111,20 +112,19 @@ def test_an_action_sends_its_body_and_takes_the_answer(
 
     result = case.call(notebooks, bound_notebook)
 
-    assert all_sent() == [(case.method, case.path, {}, case.body)]
+    assert api.all_sent() == [(case.method, case.path, {}, case.body)]
     assert (result is bound_notebook) is case.in_place
     assert result.notebook_id == NOTEBOOK_ID
     assert {name: getattr(result, name) for name in case.changes} == case.changes
     # Still bound to its collection: the next call goes to the same notebook.
     api.delete(NOTEBOOK_URL, json={"value": {"message": "deleted"}})
     result.delete()
-    assert all_sent()[-1] == ("DELETE", NOTEBOOK_PATH, {}, None)
+    assert api.all_sent()[-1] == ("DELETE", NOTEBOOK_PATH, {}, None)
 
 
 @pytest.mark.parametrize(("action", "status"), [("start", "Pending"), ("stop", "Stopped")])
 def test_start_and_stop_answered_with_a_message_refetch_the_notebook(
-    api: responses.RequestsMock,
-    all_sent: Callable[[], list[Any]],
+    api: MockedPlatform,
     bound_notebook: Notebook,
     notebook_doc: dict[str, Any],
     action: str,
@@ -140,7 +140,7 @@ def test_start_and_stop_answered_with_a_message_refetch_the_notebook(
     result = getattr(bound_notebook, action)()
 
     assert result is bound_notebook
-    assert [(call[0], call[1]) for call in all_sent()] == [
+    assert [(call[0], call[1]) for call in api.all_sent()] == [
         ("POST", NOTEBOOK_PATH + f"/{action}"),
         ("GET", NOTEBOOK_PATH),
     ]
@@ -150,8 +150,7 @@ def test_start_and_stop_answered_with_a_message_refetch_the_notebook(
 
 @pytest.mark.parametrize("action", ["start", "stop", "update"])
 def test_documented_answer_with_notebook_id_0_keeps_the_notebook_identity(
-    api: responses.RequestsMock,
-    all_sent: Callable[[], list[Any]],
+    api: MockedPlatform,
     bound_notebook: Notebook,
     notebook_doc: dict[str, Any],
     notebook_zero_doc: dict[str, Any],
@@ -174,15 +173,12 @@ def test_documented_answer_with_notebook_id_0_keeps_the_notebook_identity(
 
     assert bound_notebook.notebook_id == NOTEBOOK_ID
     assert bound_notebook.status == "Stopped"
-    assert all_sent()[-1] == ("DELETE", NOTEBOOK_PATH, {}, None)
+    assert api.all_sent()[-1] == ("DELETE", NOTEBOOK_PATH, {}, None)
     assert all(call.request.url.rstrip("/").split("/")[-1] != "0" for call in api.calls)
 
 
 def test_logs_of_a_bound_notebook(
-    api: responses.RequestsMock,
-    all_sent: Callable[[], list[Any]],
-    bound_notebook: Notebook,
-    logs_page_doc: dict[str, Any],
+    api: MockedPlatform, bound_notebook: Notebook, logs_page_doc: dict[str, Any]
 ) -> None:
     logs_page_doc["next_forward_token"] = "f1"
     api.get(
@@ -198,7 +194,7 @@ def test_logs_of_a_bound_notebook(
 
     events = list(bound_notebook.logs())
 
-    assert all_sent() == [
+    assert api.all_sent() == [
         ("GET", LOGS_PATH, {}, None),
         ("GET", LOGS_PATH, {"next_forward_token": "f1"}, None),
     ]

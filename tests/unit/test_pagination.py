@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import pytest
 import responses
@@ -14,6 +14,8 @@ from tests.ids import (
     LOGS_URL,
     RUNS_URL,
 )
+
+from .fakes import MockedPlatform
 
 
 def _page(run: dict[str, Any], ids: list[str], token: Optional[str]) -> dict[str, Any]:
@@ -50,10 +52,7 @@ def test_runs_sends_nothing_until_the_first_item_is_asked_for(
 
 
 def test_runs_follow_next_page_token_with_scan_forward_kept(
-    api: responses.RequestsMock,
-    sent: Callable[[int], Any],
-    bound_trigger: Trigger,
-    trigger_run_doc: dict[str, Any],
+    api: MockedPlatform, bound_trigger: Trigger, trigger_run_doc: dict[str, Any]
 ) -> None:
     _runs_page(api, {"scan_forward": "True"}, _page(trigger_run_doc, ["run-1"], "t1"))
     _runs_page(
@@ -70,7 +69,7 @@ def test_runs_follow_next_page_token_with_scan_forward_kept(
     run_ids = [run.run_id for run in bound_trigger.runs(scan_forward=True)]
 
     assert run_ids == ["run-1", "run-2", "run-3"]
-    assert [sent(i).query for i in range(len(api.calls))] == [
+    assert [api.sent(i).query for i in range(len(api.calls))] == [
         {"scan_forward": "True"},
         {"scan_forward": "True", "next_page_token": "t1"},
         {"scan_forward": "True", "next_page_token": "t2"},
@@ -162,9 +161,7 @@ def test_logs_send_nothing_until_iterated(
 
 
 def test_logs_follow_the_forward_token_and_stop_at_the_first_empty_page(
-    api: responses.RequestsMock,
-    sent: Callable[[int], Any],
-    bound_notebook: Notebook,
+    api: MockedPlatform, bound_notebook: Notebook
 ) -> None:
     _logs_page(api, {}, _events("one", "two"), "f1")
     _logs_page(api, {"next_forward_token": "f1"}, _events("three"), "f2")
@@ -174,7 +171,7 @@ def test_logs_follow_the_forward_token_and_stop_at_the_first_empty_page(
     messages = [event.message for event in bound_notebook.logs()]
 
     assert messages == ["one", "two", "three"]
-    assert [sent(i).query for i in range(len(api.calls))] == [
+    assert [api.sent(i).query for i in range(len(api.calls))] == [
         {},
         {"next_forward_token": "f1"},
         {"next_forward_token": "f2"},

@@ -13,7 +13,6 @@ from operator import attrgetter
 from typing import Any, Callable, NamedTuple, Union
 
 import pytest
-import responses
 
 from abeja_models import Creator, Notebook, Trigger, UnboundModelError
 from tests.ids import (
@@ -27,6 +26,8 @@ from tests.ids import (
     TRIGGER_PATH,
     TRIGGERS_PATH,
 )
+
+from .fakes import MockedPlatform
 
 Model = Union[Trigger, Notebook]
 UTC = timezone.utc
@@ -112,18 +113,13 @@ NOTEBOOK_FIELDS = {
 class Platform(NamedTuple):
     """The mocked platform of one test, and the conftest fixtures by name."""
 
-    api: responses.RequestsMock
-    sent: Callable[[], list[Any]]
+    api: MockedPlatform
     fixture: Callable[[str], Any]
 
 
 @pytest.fixture
-def on(
-    request: pytest.FixtureRequest,
-    api: responses.RequestsMock,
-    all_sent: Callable[[], list[Any]],
-) -> Platform:
-    return Platform(api, all_sent, request.getfixturevalue)
+def on(request: pytest.FixtureRequest, api: MockedPlatform) -> Platform:
+    return Platform(api, request.getfixturevalue)
 
 
 def assert_fields(model: Model, fields: dict[str, Any]) -> None:
@@ -138,7 +134,7 @@ def assert_bound(on: Platform, kind: Kind, model: Model, doc: dict[str, Any]) ->
     before = len(on.api.calls)
     on.api.get(BASE_URL + kind.path, json=doc)
     assert model.refresh() is model
-    assert on.sent()[before:] == [("GET", kind.path, {}, None)]
+    assert on.api.all_sent()[before:] == [("GET", kind.path, {}, None)]
 
 
 # -- create ----------------------------------------------------------------------------------
@@ -219,7 +215,7 @@ def test_create_sends_the_body_as_json_and_returns_the_answer_bound(
 
     created = case.create(on.fixture(case.kind.collection))
 
-    assert on.sent() == [("POST", case.kind.list_path, {}, case.body)]
+    assert on.api.all_sent() == [("POST", case.kind.list_path, {}, case.body)]
     assert on.api.calls[0].request.headers["Content-Type"] == "application/json"
     assert type(created) is case.kind.model
     assert created == case.kind.model.model_validate(answer)
@@ -245,7 +241,7 @@ def test_get_sends_a_get_and_returns_the_typed_model_bound(
 
     got = on.fixture(kind.collection).get(kind.item_id)
 
-    assert on.sent() == [("GET", kind.path, {}, None)]
+    assert on.api.all_sent() == [("GET", kind.path, {}, None)]
     assert type(got) is kind.model
     assert_fields(got, fields)
     assert_bound(on, kind, got, doc)
@@ -278,7 +274,7 @@ def test_list_returns_every_entry_typed_and_bound(
 
     listed = on.fixture(kind.collection).list()
 
-    assert on.sent() == [("GET", kind.list_path, {}, None)]
+    assert on.api.all_sent() == [("GET", kind.list_path, {}, None)]
     assert [kind.id_of(model) for model in listed] == [kind.item_id, next(iter(second.values()))]
     assert [type(model) for model in listed] == [kind.model, kind.model]
     assert_bound(on, kind, listed[0], first)
@@ -314,7 +310,7 @@ def test_delete_accepts_the_documented_answer_and_returns_none(
     on.api.delete(BASE_URL + kind.path, json=kind.deleted)
 
     assert delete() is None
-    assert on.sent() == [("DELETE", kind.path, {}, None)]
+    assert on.api.all_sent() == [("DELETE", kind.path, {}, None)]
 
 
 # -- a bound model ---------------------------------------------------------------------------
@@ -333,7 +329,7 @@ def test_refresh_takes_the_current_state_in_place_keeps_unknown_fields_and_stays
     assert bound.refresh() is bound
     bound.delete()
 
-    assert on.sent() == [("GET", kind.path, {}, None), ("DELETE", kind.path, {}, None)]
+    assert on.api.all_sent() == [("GET", kind.path, {}, None), ("DELETE", kind.path, {}, None)]
     assert {name: getattr(bound, name) for name in kind.change} == kind.change
     assert bound.modified_at == datetime(2020, 2, 2, 2, 2, 2, tzinfo=UTC)
     assert bound.model_extra == {"gpu": 1}

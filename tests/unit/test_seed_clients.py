@@ -14,6 +14,8 @@ from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.triggers import APIClient as TriggerAPIClient
 from tests.ids import BASE_URL, DEP, JOB, ORG, RUNS_PATH, TRIGGER_ID, TRIGGER_PATH, TRIGGERS_PATH
 
+from .fakes import MockedPlatform
+
 # The notebook ids of the Notebook API document's examples.
 NB_ORG = "1410000000000"
 NOTEBOOK_ID = "1230000000000"
@@ -281,8 +283,7 @@ SEED_CALLS = {
 @pytest.mark.parametrize("case", SEED_CALLS.values(), ids=SEED_CALLS.keys())
 def test_a_documented_call_sends_one_request_and_returns_the_answer_unchanged(
     request: pytest.FixtureRequest,
-    api: responses.RequestsMock,
-    all_sent: Callable[[], list[Any]],
+    api: MockedPlatform,
     trigger_api: TriggerAPIClient,
     notebook_api: NotebookAPIClient,
     case: SeedCall,
@@ -298,7 +299,7 @@ def test_a_documented_call_sends_one_request_and_returns_the_answer_unchanged(
 
     response = case.function(client, *case.arguments, **case.keywords)
 
-    assert all_sent() == [(case.method, case.path, case.query, case.body)]
+    assert api.all_sent() == [(case.method, case.path, case.query, case.body)]
     # Equal, and of the same JSON types (an int 0 is not a False, nor a "0").
     assert json.dumps(response, sort_keys=True) == json.dumps(answer, sort_keys=True)
 

@@ -21,19 +21,18 @@ from tests.ids import (
     TRIGGERS_URL,
 )
 
+from .fakes import MockedPlatform
+
 
 def test_create_sends_non_ascii_environment_values_as_utf8_json(
-    api: responses.RequestsMock,
-    all_sent: Callable[[], list[Any]],
-    triggers: Triggers,
-    trigger_created_doc: dict[str, Any],
+    api: MockedPlatform, triggers: Triggers, trigger_created_doc: dict[str, Any]
 ) -> None:
     api.post(TRIGGERS_URL, json=trigger_created_doc)
 
     environment = {"GREETING": "こんにちは"}
     triggers.create(version_id="ver-1", input_service_id="2", environment=environment)
 
-    (create,) = all_sent()
+    (create,) = api.all_sent()
     assert create.body["environment"] == environment
     assert "こんにちは".encode() in api.calls[0].request.body
 
@@ -55,8 +54,7 @@ RUNS = {
 
 @pytest.mark.parametrize(("runs", "query"), RUNS.values(), ids=RUNS.keys())
 def test_runs_send_scan_forward_as_given_and_yield_typed_runs(
-    api: responses.RequestsMock,
-    all_sent: Callable[[], list[Any]],
+    api: MockedPlatform,
     triggers: Triggers,
     bound_trigger: Trigger,
     runs_page_doc: dict[str, Any],
@@ -68,7 +66,7 @@ def test_runs_send_scan_forward_as_given_and_yield_typed_runs(
 
     (run,) = list(runs(triggers, bound_trigger))
 
-    assert all_sent() == [("GET", RUNS_PATH, query, None)]
+    assert api.all_sent() == [("GET", RUNS_PATH, query, None)]
     assert type(run) is TriggerRun
     assert (run.run_id, run.status, run.output_template) == (
         "run-3333333333333333",
@@ -85,16 +83,13 @@ def test_runs_send_scan_forward_as_given_and_yield_typed_runs(
 
 
 def test_bind_attaches_a_parsed_trigger_and_refuses_a_foreign_one(
-    api: responses.RequestsMock,
-    all_sent: Callable[[], list[Any]],
-    triggers: Triggers,
-    trigger_doc: dict[str, Any],
+    api: MockedPlatform, triggers: Triggers, trigger_doc: dict[str, Any]
 ) -> None:
     parsed = Trigger.model_validate_json(Trigger.model_validate(trigger_doc).to_json())
     assert triggers.bind(parsed) is parsed
     api.delete(TRIGGER_URL, json={"message": "deleted"})
     parsed.delete()
-    assert all_sent() == [("DELETE", TRIGGER_PATH, {}, None)]
+    assert api.all_sent() == [("DELETE", TRIGGER_PATH, {}, None)]
 
     foreign = Trigger.model_validate({**trigger_doc, "deployment_id": "9999999999999"})
     with pytest.raises(ValidationError) as caught:
@@ -125,10 +120,7 @@ def test_an_answer_holding_another_deployments_trigger_is_an_invalid_response(
 
 
 def test_numeric_ids_are_sent_in_decimal(
-    api: responses.RequestsMock,
-    all_sent: Callable[[], list[Any]],
-    client: Client,
-    trigger_doc: dict[str, Any],
+    api: MockedPlatform, client: Client, trigger_doc: dict[str, Any]
 ) -> None:
     api.get(TRIGGER_URL, json=trigger_doc)
 
@@ -136,4 +128,4 @@ def test_numeric_ids_are_sent_in_decimal(
         TRIGGER_ID
     )
 
-    assert all_sent() == [("GET", TRIGGER_PATH, {}, None)]
+    assert api.all_sent() == [("GET", TRIGGER_PATH, {}, None)]

@@ -19,6 +19,8 @@ from abeja_models.models.params import path_segment
 from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.triggers import APIClient as TriggerAPIClient
 
+from .fakes import MockedPlatform
+
 BASE_URL = "https://api.test"
 ORG = "1234567890123"
 DEP = "1111111111111"
@@ -172,8 +174,7 @@ UNICODE_IDS = ["ノートブック", "café", "50%", "a+b", "a&b=c", "x;y", "\u2
 
 @pytest.mark.parametrize("name", UNICODE_IDS)
 def test_other_characters_are_percent_encoded_as_one_segment_in_both_layers(
-    api: responses.RequestsMock,
-    sent: Callable[[int], Any],
+    api: MockedPlatform,
     client: Client,
     notebook_api: NotebookAPIClient,
     notebook_doc: dict[str, Any],
@@ -187,9 +188,9 @@ def test_other_characters_are_percent_encoded_as_one_segment_in_both_layers(
     client.organization(ORG).job_definition(name).notebooks.get(name)
     notebook_api.get_notebook(ORG, name, name)
 
-    assert sent(0).path == sent(1).path == path
+    assert api.sent(0).path == api.sent(1).path == path
     assert "/" not in encoded
-    assert len(sent(0).path.split("/")) == 8
+    assert len(api.sent(0).path.split("/")) == 8
 
 
 _FORBIDDEN = set("/?#\\") | {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]}
@@ -358,8 +359,7 @@ ACCEPTED = [
 
 @pytest.mark.parametrize(("call", "value", "body"), ACCEPTED)
 def test_an_accepted_value_is_sent_as_given(
-    api: responses.RequestsMock,
-    sent: Callable[[int], Any],
+    api: MockedPlatform,
     ctx: Context,
     trigger_created_doc: dict[str, Any],
     call: Callable[[Context, Any], object],
@@ -373,7 +373,7 @@ def test_an_accepted_value_is_sent_as_given(
     call(ctx, value)
 
     assert len(api.calls) == 1
-    assert sent(0).body == body
+    assert api.sent(0).body == body
 
 
 # -- paging arguments ------------------------------------------------------------------------
