@@ -15,27 +15,30 @@ for run in trigger.runs():
 import importlib
 from typing import TYPE_CHECKING
 
+from . import errors
 from ._version import __version__
+
+# Re-exported as abeja_models.errors lists them (see __all__ below).
 from .errors import (
-    AbejaError,
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    BadRequest,
-    Conflict,
-    Forbidden,
-    InternalServerError,
-    InvalidResponseError,
-    LocalBadRequest,
-    MethodNotAllowed,
-    NotFound,
-    RunsWaitTimeoutError,
-    StatusUnreachableError,
-    TooManyRequests,
-    Unauthorized,
-    UnboundModelError,
-    ValidationError,
-    WaitTimeoutError,
+    AbejaError as AbejaError,
+    APIConnectionError as APIConnectionError,
+    APIError as APIError,
+    APITimeoutError as APITimeoutError,
+    BadRequest as BadRequest,
+    Conflict as Conflict,
+    Forbidden as Forbidden,
+    InternalServerError as InternalServerError,
+    InvalidResponseError as InvalidResponseError,
+    LocalBadRequest as LocalBadRequest,
+    MethodNotAllowed as MethodNotAllowed,
+    NotFound as NotFound,
+    RunsWaitTimeoutError as RunsWaitTimeoutError,
+    StatusUnreachableError as StatusUnreachableError,
+    TooManyRequests as TooManyRequests,
+    Unauthorized as Unauthorized,
+    UnboundModelError as UnboundModelError,
+    ValidationError as ValidationError,
+    WaitTimeoutError as WaitTimeoutError,
 )
 
 if TYPE_CHECKING:
@@ -87,43 +90,30 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "APIConnectionError",
-    "APIError",
-    "APITimeoutError",
-    "AbejaError",
-    "BadRequest",
     "Client",
-    "Conflict",
     "Creator",
     "Deployment",
-    "Forbidden",
     "Images",
     "InstanceTypes",
-    "InternalServerError",
-    "InvalidResponseError",
     "JobDefinition",
-    "LocalBadRequest",
     "LogEvent",
-    "MethodNotAllowed",
-    "NotFound",
     "Notebook",
     "NotebookStatus",
     "NotebookStatuses",
     "NotebookType",
     "Notebooks",
     "Organization",
-    "RunsWaitTimeoutError",
-    "StatusUnreachableError",
-    "TooManyRequests",
     "Trigger",
     "TriggerRun",
     "TriggerRunStatus",
     "TriggerRunStatusFilter",
     "TriggerRunStatuses",
     "Triggers",
-    "Unauthorized",
-    "UnboundModelError",
-    "ValidationError",
-    "WaitTimeoutError",
     "__version__",
 ]
+# Every exception of abeja_models.errors, but for the platform SDK's spellings of two of
+# them and its status lookup, which stay there for code moved over from it.
+__all__ += errors.__all__
+__all__.remove("Error")
+__all__.remove("HttpError")
+__all__.remove("error_class_for_status")

@@ -1,7 +1,7 @@
 """Pydantic models of the platform's documents and of the requests' parameters (no I/O)."""
 
 from . import notebook, trigger
-from ._base import Id, PlatformModel, Timestamp
+from ._base import BoundDocument, Id, PlatformModel, Timestamp
 
 # Each API's documents are re-exported whole, as its module's ``__all__`` lists them: the
 # aliases say "re-exported" to type checkers, ``__all__ +=`` below to ``import *``.
@@ -33,6 +33,7 @@ from .trigger import (
 )
 
 __all__ = [
+    "BoundDocument",
     "CreateTriggerParams",
     "Id",
     "Images",
