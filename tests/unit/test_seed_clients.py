@@ -7,6 +7,7 @@ import json
 from typing import Any, Callable, NamedTuple
 
 import pytest
+import requests
 import responses
 
 from abeja_models import Client, InvalidResponseError
@@ -326,3 +327,22 @@ def test_client_factories_share_the_resource_clients_transport(
         api.get(BASE_URL + NOTEBOOK_PATH, json=asked)
         assert client.notebooks_api().get_notebook(NB_ORG, JOB, NOTEBOOK_ID) == asked
         assert api.calls[1].request.headers["Authorization"] == "Bearer shared"
+
+
+def test_client_factories_send_through_the_callers_session(
+    api: responses.RequestsMock,
+    trigger_doc: dict[str, Any],
+    notebook_doc: dict[str, Any],
+) -> None:
+    # One pool for every client made from it: the caller's session carries them all.
+    through_it: list[str] = []
+    session = requests.Session()
+    session.hooks["response"].append(lambda response, **_: through_it.append(response.url))
+    api.get(BASE_URL + TRIGGER_PATH, json=trigger_doc)
+    api.get(BASE_URL + NOTEBOOK_PATH, json={**notebook_doc, "training_notebook_id": NOTEBOOK_ID})
+
+    with Client(base_url=BASE_URL, auth_token="shared", session=session) as client:
+        client.triggers_api().get_trigger(ORG, DEP, TRIGGER_ID)
+        client.notebooks_api().get_notebook(NB_ORG, JOB, NOTEBOOK_ID)
+
+    assert through_it == [BASE_URL + TRIGGER_PATH, BASE_URL + NOTEBOOK_PATH]
