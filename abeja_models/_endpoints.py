@@ -3,7 +3,7 @@
 The table below is the one declaration of each operation's arguments: the names in the
 path, the query parameters and the fields of the body's parameter model. The low-level
 clients, the resource layer and the command line build their requests from it, and
-``tests/unit/test_signatures.py`` checks each of their signatures against it.
+``tests/structure/test_signatures.py`` checks each of their signatures against it.
 """
 
 from __future__ import annotations

@@ -120,15 +120,20 @@ class BoundDocument(PlatformModel, Generic[CollectionT]):
     # later (a refresh, an answer, an assignment), so it never acts on another document.
     _bound_id: Optional[str] = PrivateAttr(default=None)
 
+    @property
+    def _own_id(self) -> str:
+        """The id the document's data holds now (it may differ from ``_bound_id``)."""
+        return str(getattr(self, self._id_field))
+
     def _bind_to(self, collection: CollectionT) -> None:
         self._collection = collection
-        self._bound_id = getattr(self, self._id_field)
+        self._bound_id = self._own_id
 
     def _bound(self) -> tuple[CollectionT, str]:
         """The collection to act through and the id to act on; refused if unbound."""
         if self._collection is None or self._bound_id is None:
             raise UnboundModelError(
-                f"this {type(self).__name__} ({getattr(self, self._id_field)}) was built from"
+                f"this {type(self).__name__} ({self._own_id}) was built from"
                 f" plain data and has no client; bind it first: {self._how_to_bind}"
             )
         return self._collection, self._bound_id

@@ -16,6 +16,7 @@ __all__ = ["check_status", "known_status"]
 
 StatusT = TypeVar("StatusT", bound=str)
 
+
 def known_status(status: str, known: Sequence[StatusT]) -> Optional[StatusT]:
     """``status`` as the known status it equals (typed as its ``Literal``), else ``None``."""
     for each in known:

@@ -29,8 +29,6 @@ class Collection(ABC, Generic[DocumentT]):
 
     _kind: ClassVar[str]
     """What the documents are called in messages: ``trigger``, ``notebook``."""
-    _id_field: ClassVar[str]
-    """The field holding a document's id."""
 
     def __init__(self, transport: Transport, scope: Mapping[str, str]) -> None:
         self._transport = transport
@@ -85,7 +83,7 @@ class Collection(ABC, Generic[DocumentT]):
         # caller's: nothing from it is bound or returned.
         if not self._holds(document):
             raise unusable_answer(
-                f"the answer holds {self._kind} {getattr(document, self._id_field)} of"
+                f"the answer holds {self._kind} {document._own_id} of"
                 f" {self._owner_of(document)}, not {self._whose}",
                 answer,
             )

@@ -46,7 +46,6 @@ class Notebooks(Collection[Notebook]):
     """The notebooks of one training job definition; every notebook it returns is bound to it."""
 
     _kind = "notebook"
-    _id_field = "training_notebook_id"
 
     def __init__(
         self, transport: Transport, organization_id: str, job_definition_name: str

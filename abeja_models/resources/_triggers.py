@@ -29,7 +29,6 @@ class Triggers(Collection[Trigger]):
     """The triggers of one deployment; every trigger it returns is bound to it."""
 
     _kind = "trigger"
-    _id_field = "trigger_id"
 
     def __init__(self, transport: Transport, organization_id: str, deployment_id: str) -> None:
         self.organization_id = id_text("organization_id", organization_id)
