@@ -117,15 +117,15 @@ def injected_error(status: int) -> JsonObject:
 
 def faulty_body(fault: Fault, document: JsonObject) -> FaultyBody:
     """The body a fault sends in place of ``document``: its own, or a broken one."""
-    payload = json.dumps(document).encode()
     if fault.body is not None:
         return FaultyBody(fault.body)
     if fault.malformed == "empty":
         return FaultyBody(b"")
-    if fault.malformed == "invalid_json":
-        return FaultyBody(payload[: max(1, len(payload) // 2)])
     if fault.malformed == "html":
         return FaultyBody(_HTML_PAGE, "text/html")
+    payload = json.dumps(document).encode()
+    if fault.malformed == "invalid_json":
+        return FaultyBody(payload[: max(1, len(payload) // 2)])
     if fault.malformed == "truncated":
         return FaultyBody(payload[: len(payload) // 2], declared_length=len(payload))
     return FaultyBody(payload)

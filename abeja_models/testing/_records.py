@@ -174,11 +174,17 @@ class Notebook:
     notebook_type: str
     created: float
     modified: float
-    status: str = "Pending"
     pending_since: Optional[float] = None
     running_since: Optional[float] = None
     stopped_at: Optional[float] = None
     events: list[LogEvent] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """Where it is in its life, as its moments say (bring them up to date with ``advance``)."""
+        if self.stopped_at is not None:
+            return "Stopped"
+        return "Pending" if self.running_since is None else "Running"
 
     def document(self) -> JsonObject:
         """The notebook as the platform sends it (bring it up to date with ``advance``)."""
@@ -200,13 +206,13 @@ class Notebook:
         """Start it again if it is stopped: ``Pending`` for a while from ``now``."""
         if self.status == "Stopped":
             self.pending_since, self.running_since, self.stopped_at = now, None, None
-            self.status, self.modified = "Pending", now
+            self.modified = now
 
     def stop(self, now: float) -> None:
         """Stop it, unless it is stopped already."""
         if self.status != "Stopped":
             self.pending_since, self.stopped_at = None, now
-            self.status, self.modified = "Stopped", now
+            self.modified = now
 
     def advance(self, now: float, start_delay: float, log_interval: float) -> None:
         """Bring its status and log up to ``now``.
@@ -217,8 +223,7 @@ class Notebook:
         if self.pending_since is not None and self.status == "Pending":
             ready = self.pending_since + start_delay
             if now >= ready:
-                self.status, self.modified = "Running", ready
-                self.running_since = ready
+                self.running_since = self.modified = ready
         if self.running_since is None:
             return
         until = self.stopped_at if self.stopped_at is not None else now

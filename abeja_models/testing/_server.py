@@ -275,7 +275,7 @@ class Handler(BaseHTTPRequestHandler):
             self._refuse(problem)
             return
         headers = dict(self.headers.items())
-        fault = service.take_fault(self.command, path)
+        fault = service.faults.take(self.command, path)
         if fault is not None and fault.drop == "before_read":
             service.record(
                 RecordedRequest(self.command, path, query, headers, b"", self.client_address[1])

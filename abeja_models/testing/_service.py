@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from itertools import accumulate
 from typing import Optional, Union
 
-from ._faults import Fault, FaultSet, RecordedRequest
+from ._faults import FaultSet, RecordedRequest
 from ._routes import Route, find_route
 from ._rules import ApiProblem, JsonObject, bad_request
 from ._state import PlatformState
@@ -63,10 +63,6 @@ class Service:
         """Forget the recorded requests."""
         with self._recorded_lock:
             self._recorded.clear()
-
-    def take_fault(self, method: str, path: str) -> Optional[Fault]:
-        """The fault that fires for this request, if any."""
-        return self.faults.take(method, path)
 
     def answer(
         self,

@@ -139,12 +139,15 @@ class PlatformState:
         scope = f"runs:{trigger_id}:{int(forward)}"
         with self._lock:
             trigger = self._trigger(organization_id, deployment_id, trigger_id)
-            runs = trigger.runs if forward else trigger.runs[::-1]
+            runs, total = trigger.runs, len(trigger.runs)
             offset = 0
             token = query.get("next_page_token")
             if token is not None:
-                offset = read_token(token, scope, len(runs))
-            page = runs[offset : offset + self.page_size]
+                offset = read_token(token, scope, total)
+            if forward:
+                page = runs[offset : offset + self.page_size]
+            else:  # newest first: the page is cut from the end, never the whole list copied
+                page = runs[max(0, total - offset - self.page_size) : total - offset][::-1]
             end = offset + len(page)
             now = self._clock()
             entries = [trigger.run_document(run, now, self.run_step_delay) for run in page]
