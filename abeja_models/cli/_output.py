@@ -6,7 +6,6 @@ import json
 import sys
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Optional, TextIO
 
 from ..models import LogEvent, Notebook, Trigger, TriggerRun
 from ..models._base import PlatformModel
@@ -32,23 +31,18 @@ _COLUMNS: dict[type[PlatformModel], tuple[tuple[str, int], ...]] = {
 }
 
 
-def print_documents(
-    documents: Iterable[PlatformModel], *, table: bool, out: Optional[TextIO] = None
-) -> int:
-    """Print each document as it comes (streams stay streams); returns how many."""
-    out = out or sys.stdout
-    count = 0
-    for document in documents:
+def print_documents(documents: Iterable[PlatformModel], *, table: bool) -> None:
+    """Print each document as it comes (streams stay streams)."""
+    out = sys.stdout
+    for index, document in enumerate(documents):
         if table:
             columns = _COLUMNS[type(document)]
-            if count == 0:
+            if index == 0:
                 out.write(_row([name for name, _ in columns], columns))
             out.write(_row([_cell(getattr(document, name)) for name, _ in columns], columns))
         else:
             out.write(document.to_json() + "\n")
         out.flush()
-        count += 1
-    return count
 
 
 def _row(cells: list[str], columns: tuple[tuple[str, int], ...]) -> str:
@@ -64,11 +58,9 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def print_record(
-    record: Mapping[str, object], *, table: bool, out: Optional[TextIO] = None
-) -> None:
+def print_record(record: Mapping[str, object], *, table: bool) -> None:
     """Print one plain record (what a delete did): a JSON line, or a header and a row."""
-    out = out or sys.stdout
+    out = sys.stdout
     if table:
         cells = [
             json.dumps(value) if isinstance(value, bool) else _cell(value)

@@ -100,7 +100,7 @@ def _connection_options() -> Parser:
         help=f"organization id (default ${ORGANIZATION_VARIABLE};"
         f" with --emulator, {seed.ORGANIZATION})",
     )
-    connection.add_argument("--base-url", help="API URL (default $ABEJA_API_URL)")
+    connection.add_argument("--base-url", help=f"API URL (default ${BASE_URL_VARIABLE})")
     connection.add_argument(
         "--emulator",
         action="store_true",
@@ -111,7 +111,7 @@ def _connection_options() -> Parser:
     connection.add_argument(
         "--timeout",
         type=seconds,
-        help="seconds per connect and read (default $ABEJA_SDK_CONNECTION_TIMEOUT,"
+        help=f"seconds per connect and read (default ${TIMEOUT_VARIABLE},"
         f" else {CONNECT_TIMEOUT:g} to connect and {READ_TIMEOUT:g} per read)",
     )
     return connection
