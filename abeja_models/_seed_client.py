@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any, Callable, Optional, TypeVar, cast
+from typing import Any, Callable, Optional, TypeVar, Union, cast
 
 import requests
 
 from ._config import (
-    DEFAULT_MAX_ANSWER_BYTES,
     Credentials,
     QuietMapping,
     credentials_from,
     credentials_from_dict,
+    hide,
     resolve_settings,
 )
 from ._endpoints import Endpoint
@@ -22,6 +22,9 @@ from .errors import LocalBadRequest, ValidationError
 from .models._base import PlatformModel
 
 MethodT = TypeVar("MethodT", bound=Callable[..., Any])
+
+# The settings the platform SDK's constructor spells otherwise.
+_PLATFORM_SDK_SPELLING = {"max_retries": "max_retry_count"}
 
 
 def refusals_as_bad_request(method: MethodT) -> MethodT:
@@ -58,7 +61,12 @@ class SeedClient:
         *,
         base_url: Optional[str] = None,
         session: Optional[requests.Session] = None,
-        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        deadline: Optional[float] = None,
+        verify: Union[bool, str, None] = None,
+        pool_size: Optional[int] = None,
+        backoff_base: Optional[float] = None,
+        backoff_max: Optional[float] = None,
+        max_answer_bytes: Optional[int] = None,
         transport: Optional[Transport] = None,
     ) -> None:
         """A client with the platform SDK's constructor arguments, and this SDK's own.
@@ -69,12 +77,13 @@ class SeedClient:
                 "datasource_secret": ...}``; default: the environment.
             timeout: seconds for connect and read; default
                 ``ABEJA_SDK_CONNECTION_TIMEOUT`` or 30.
-            max_retry_count: extra attempts; default ``ABEJA_SDK_MAX_RETRY_COUNT`` or 5.
+            max_retry_count: extra attempts, 0 to 100; default
+                ``ABEJA_SDK_MAX_RETRY_COUNT`` or 5.
             base_url: the API's URL; default ``ABEJA_API_URL`` or ``https://api.abeja.io``.
             session: your own ``requests.Session`` to send through (betamax, requests-cache,
                 mounted adapters); ``close()`` leaves it open.
-            max_answer_bytes: the largest answer body read, counted after decompression
-                (default 32 MiB); a larger one raises ``InvalidResponseError``.
+            deadline, verify, pool_size, backoff_base, backoff_max, max_answer_bytes: as
+                for ``abeja_models.Client``.
             transport: (internal) the transport of a ``Client`` to share.
         """
         if transport is None:
@@ -82,13 +91,19 @@ class SeedClient:
             # locals shows no secret for this frame.
             given = QuietMapping(credential) if isinstance(credential, Mapping) else credential
             credential = None
-            credentials = _credentials(given)
+            url, base_url = hide(base_url), None
             transport = Transport(
                 resolve_settings(
-                    base_url=base_url,
-                    credentials=credentials,
+                    credentials=_credentials(given),
+                    spelling=_PLATFORM_SDK_SPELLING,
+                    base_url=url,
                     timeout=timeout,
                     max_retries=max_retry_count,
+                    deadline=deadline,
+                    verify=verify,
+                    pool_size=pool_size,
+                    backoff_base=backoff_base,
+                    backoff_max=backoff_max,
                     max_answer_bytes=max_answer_bytes,
                 ),
                 session=checked_session(session),

@@ -1,8 +1,9 @@
-"""Settings and credentials, from arguments first and the platform SDK's variables second.
+"""Settings and credentials, from arguments first and the environment second.
 
 One job a module: ``_credentials`` (secrets in boxes that never show them, and picking
-credentials like the platform SDK), ``_urls`` (which API URLs are allowed), ``_settings``
-(every default once, the environment's numbers, and one check for each setting).
+credentials like the platform SDK), ``_urls`` (the one base-URL rule), ``_values`` (the
+rules for durations, counts, sizes and TLS paths), ``_settings`` (every setting declared
+once, and how a value is resolved).
 """
 
 from ._credentials import (
@@ -21,57 +22,48 @@ from ._credentials import (
 )
 from ._settings import (
     BASE_URL_VARIABLE,
-    DEFAULT_BACKOFF_BASE,
-    DEFAULT_BACKOFF_MAX,
-    DEFAULT_BASE_URL,
-    DEFAULT_MAX_ANSWER_BYTES,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_POOL_SIZE,
-    DEFAULT_TIMEOUT,
     KEEP,
     MAX_RETRIES_VARIABLE,
     SETTING_VARIABLES,
+    SETTINGS,
     TIMEOUT_VARIABLE,
     Keep,
-    SettingArguments,
+    Rule,
     Settings,
     Timeout,
-    normalize_timeout,
     resolve_settings,
 )
-from ._urls import check_base_url, is_loopback
+from ._urls import BaseURLArgument, check_base_url, is_loopback
+from ._values import MAX_SECONDS, check_limit, check_seconds
 
 __all__ = [
     "BASE_URL_VARIABLE",
     "CREDENTIAL_PAIRS",
     "CREDENTIAL_VARIABLES",
-    "DEFAULT_BACKOFF_BASE",
-    "DEFAULT_BACKOFF_MAX",
-    "DEFAULT_BASE_URL",
-    "DEFAULT_MAX_ANSWER_BYTES",
-    "DEFAULT_MAX_RETRIES",
-    "DEFAULT_POOL_SIZE",
-    "DEFAULT_TIMEOUT",
     "KEEP",
     "MAX_RETRIES_VARIABLE",
+    "MAX_SECONDS",
     "SECRET_VARIABLES",
+    "SETTINGS",
     "SETTING_VARIABLES",
     "TIMEOUT_VARIABLE",
     "TOKEN_VARIABLE",
+    "BaseURLArgument",
     "Credentials",
     "Keep",
     "QuietMapping",
+    "Rule",
     "Secret",
     "SecretArgument",
-    "SettingArguments",
     "Settings",
     "Timeout",
     "check_base_url",
+    "check_limit",
+    "check_seconds",
     "credentials_from",
     "credentials_from_dict",
     "hide",
     "is_loopback",
-    "normalize_timeout",
     "quiet_environ",
     "resolve_settings",
 ]

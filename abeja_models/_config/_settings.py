@@ -1,48 +1,51 @@
-"""Settings: each default once, what the environment gives, and one check for each setting."""
+"""Every setting declared once, as a field of ``Settings``.
+
+A field's declaration holds all there is to know of its setting: its name and type, its
+default, its rule (``_values``), the environment variable read when a caller leaves it
+out, the command line's flag and the command line's own preset, and whether it is fixed
+with the client's connection. ``Client(...)``, ``Client.with_options``, both low-level
+``APIClient``s and the command line resolve their arguments through ``resolve_settings``
+and ``Settings.with_changes``, and ``tests/structure/test_settings.py`` checks their
+signatures against these fields.
+
+Where a value comes from, first to last: the caller's argument (or the command line's
+option), its environment variable, the command line's preset (for the command line
+only), the default. ``None`` from a caller means "not given".
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Callable, Optional, Union
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable, Optional, TypeVar, Union
 
-from typing_extensions import Final, TypedDict, TypeGuard, Unpack
+from typing_extensions import Final
 
-from ..errors import ValidationError
-from ._credentials import CREDENTIAL_VARIABLES, Credentials, quiet_environ
+from ._credentials import CREDENTIAL_VARIABLES, Credentials, Secret, hide, quiet_environ
 from ._urls import check_base_url
-
-DEFAULT_BASE_URL = "https://api.abeja.io"
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_RETRIES = 5
-DEFAULT_POOL_SIZE = 10
-DEFAULT_BACKOFF_BASE = 0.5
-"""Seconds before the first retry; the pause doubles with each attempt."""
-DEFAULT_BACKOFF_MAX = 8.0
-"""The longest pause between attempts, ``Retry-After`` aside."""
-DEFAULT_MAX_ANSWER_BYTES = 32 * 1024 * 1024
-"""The largest answer body read, after decompression: 80 times a page of 1,000 trigger runs."""
-
-BASE_URL_VARIABLE = "ABEJA_API_URL"
-TIMEOUT_VARIABLE = "ABEJA_SDK_CONNECTION_TIMEOUT"
-MAX_RETRIES_VARIABLE = "ABEJA_SDK_MAX_RETRY_COUNT"
-
-SETTING_VARIABLES = (
-    BASE_URL_VARIABLE,
-    *CREDENTIAL_VARIABLES,
-    TIMEOUT_VARIABLE,
-    MAX_RETRIES_VARIABLE,
+from ._values import (
+    MAX_ANSWER_BYTES,
+    MAX_POOL_SIZE,
+    MAX_RETRIES,
+    check_count,
+    check_limit,
+    check_pause,
+    check_timeout,
+    check_verify,
 )
-"""Every environment variable the settings are read from, named as the platform SDK names them."""
+
+ValueT = TypeVar("ValueT")
 
 Timeout = Union[float, tuple[float, float]]
 """Seconds for connect and read alike, or a ``(connect, read)`` pair."""
 
 
 class Keep(enum.Enum):
-    """The type of ``KEEP``, a value of its own so that ``None`` can mean what it means to
+    """The type of ``KEEP``: a value of its own, so that ``None`` can mean what it means to
     ``Client(...)``."""
 
     KEEP = "KEEP"
@@ -55,26 +58,41 @@ KEEP: Final = Keep.KEEP
 """The default of every ``Client.with_options`` argument: leave that setting as it is."""
 
 
-class SettingArguments(TypedDict, total=False):
-    """Settings as a caller gives them, each checked as ``Client(...)`` checks it.
+@dataclass(frozen=True)
+class Rule:
+    """How one setting is read and checked (the metadata of its ``Settings`` field)."""
 
-    ``None`` means what it means to ``Client(...)``: ``base_url``, ``timeout`` and
-    ``max_retries`` are then read from the environment (``ABEJA_API_URL``,
-    ``ABEJA_SDK_CONNECTION_TIMEOUT``, ``ABEJA_SDK_MAX_RETRY_COUNT``) or take their default;
-    ``deadline=None`` is no deadline and ``credentials=None`` none. ``KEEP``, like leaving
-    a setting out, changes nothing.
-    """
+    check: Callable[[str, object], object]
+    """``check(spelt, value)``: the value as ``Settings`` holds it, or ``ValidationError``
+    naming ``spelt``, the argument, variable or option as the caller spelt it."""
+    variable: Optional[str] = None
+    """The environment variable read when the caller leaves the setting out."""
+    from_text: Callable[[str], object] = Secret
+    """Reads the variable's (or the option's) text: boxed by default, since it may hold a
+    password; a number that does not parse is checked as NaN."""
+    flag: Optional[str] = None
+    """The command line's option for it."""
+    command_line: object = None
+    """The command line's own default, when it differs from the library's."""
+    per_connection: bool = False
+    """Fixed with the client's connection: ``with_options`` does not take it."""
 
-    base_url: Union[str, Keep, None]
-    credentials: Union[Credentials, Keep, None]
-    timeout: Union[Timeout, Keep, None]
-    max_retries: Union[int, Keep, None]
-    deadline: Union[float, Keep, None]
-    verify: Union[bool, str, Keep]
-    pool_size: Union[int, Keep]
-    backoff_base: Union[float, Keep]
-    backoff_max: Union[float, Keep]
-    max_answer_bytes: Union[int, Keep]
+
+def _setting(default: ValueT, check: Callable[[str, object], object], **rule: object) -> ValueT:
+    # A dataclass field whose metadata is its Rule: typed as its default for checkers.
+    return field(default=default, metadata={"rule": Rule(check, **rule)})  # type: ignore[arg-type]
+
+
+def _number_text(text: str) -> object:
+    try:
+        return float(text) if "." in text or "e" in text.lower() else int(text, 10)
+    except ValueError:
+        return math.nan
+
+
+BASE_URL_VARIABLE: Final = "ABEJA_API_URL"
+TIMEOUT_VARIABLE: Final = "ABEJA_SDK_CONNECTION_TIMEOUT"
+MAX_RETRIES_VARIABLE: Final = "ABEJA_SDK_MAX_RETRY_COUNT"
 
 
 @dataclass(frozen=True)
@@ -84,160 +102,124 @@ class Settings:
     Made by ``resolve_settings``; ``with_changes`` makes another from one.
     """
 
-    base_url: str
-    credentials: Optional[Credentials]
-    timeout: tuple[float, float]
-    max_retries: int
-    deadline: Optional[float] = None
-    verify: Union[bool, str] = True
-    pool_size: int = DEFAULT_POOL_SIZE
-    backoff_base: float = DEFAULT_BACKOFF_BASE
-    backoff_max: float = DEFAULT_BACKOFF_MAX
-    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    credentials: Optional[Credentials] = None
+    """Who the client is (see ``_credentials``); ``None``: anonymous."""
+    base_url: str = _setting(
+        "https://api.abeja.io",
+        check_base_url,
+        variable=BASE_URL_VARIABLE,
+        flag="--base-url",
+        per_connection=True,
+    )
+    """The API's URL: ``https://``, or plain ``http://`` to this machine only."""
+    timeout: tuple[float, float] = _setting(
+        (30.0, 30.0),
+        check_timeout,
+        variable=TIMEOUT_VARIABLE,
+        from_text=_number_text,
+        flag="--timeout",
+        command_line=(3.05, 30.0),
+    )
+    """Seconds to connect and for each read, as a ``(connect, read)`` pair."""
+    max_retries: int = _setting(
+        5,
+        partial(check_count, least=0, most=MAX_RETRIES),
+        variable=MAX_RETRIES_VARIABLE,
+        from_text=_number_text,
+        command_line=2,
+    )
+    """Attempts after a retriable failure."""
+    deadline: Optional[float] = _setting(None, check_limit)
+    """The most seconds one call may take across its attempts; ``None``: no deadline."""
+    verify: Union[bool, str] = _setting(True, check_verify, per_connection=True)
+    """TLS verification: ``True``, ``False``, or an existing CA bundle's path."""
+    pool_size: int = _setting(
+        10, partial(check_count, least=1, most=MAX_POOL_SIZE), per_connection=True
+    )
+    """The most connections open at once; threads beyond it wait for one."""
+    backoff_base: float = _setting(0.5, check_pause)
+    """Seconds before the first retry; the pause doubles with each attempt, with jitter."""
+    backoff_max: float = _setting(8.0, check_pause)
+    """The longest pause between attempts, ``Retry-After`` aside."""
+    max_answer_bytes: int = _setting(
+        32 * 1024 * 1024, partial(check_count, least=1, most=MAX_ANSWER_BYTES)
+    )
+    """The largest answer body read, after decompression: 80 times a page of 1,000 runs."""
 
     def with_changes(
-        self, *, environ: Optional[Mapping[str, str]] = None, **changes: Unpack[SettingArguments]
+        self,
+        *,
+        environ: Optional[Mapping[str, str]] = None,
+        spelling: Optional[Mapping[str, str]] = None,
+        **changes: object,
     ) -> Settings:
-        """A copy with ``changes``, each checked as ``Client(...)`` checks it and meaning
-        what it means there (``SettingArguments``); settings left out or ``KEEP`` stay."""
-        # Each value has just been checked against its field, which mypy cannot follow.
-        return replace(self, **_checked(changes, environ))  # type: ignore[arg-type]
+        """A copy with ``changes``, each resolved and checked as ``Client(...)`` does it;
+        a setting given as ``KEEP`` stays as it is."""
+        environ = quiet_environ(environ)
+        resolved = {
+            name: _resolved(name, value, environ, spelling or {}, command_line=False)
+            for name, value in changes.items()
+            if value is not KEEP
+        }
+        return dataclasses.replace(self, **resolved)  # type: ignore[arg-type]
 
 
-# The settings every Settings needs, and that resolve_settings fills in when not given:
-# their None reads the environment (or means no credentials).
-_UNSET: SettingArguments = {
-    "base_url": None,
-    "credentials": None,
-    "timeout": None,
-    "max_retries": None,
+SETTINGS: Final = {
+    each.name: each.metadata["rule"] for each in dataclasses.fields(Settings) if each.metadata
 }
+"""Every setting's ``Rule``, by name, in the order declared."""
+
+SETTING_VARIABLES: Final = (
+    *(rule.variable for rule in SETTINGS.values() if rule.variable),
+    *CREDENTIAL_VARIABLES,
+)
+"""Every environment variable a client reads: the settings', then the credentials'."""
 
 
 def resolve_settings(
-    *, environ: Optional[Mapping[str, str]] = None, **given: Unpack[SettingArguments]
+    *,
+    credentials: Optional[Credentials] = None,
+    environ: Optional[Mapping[str, str]] = None,
+    spelling: Optional[Mapping[str, str]] = None,
+    command_line: bool = False,
+    **given: object,
 ) -> Settings:
-    """Check the arguments, fill the rest from the environment (default ``os.environ``)
-    or the defaults, and freeze them. Every number must be finite: ``inf`` and ``nan`` are
-    refused here, before anything is sent."""
-    return Settings(**_checked({**_UNSET, **given}, environ))  # type: ignore[arg-type]
-
-
-def normalize_timeout(timeout: object) -> tuple[float, float]:
-    """Turn a timeout argument into a validated ``(connect, read)`` pair."""
-    pair = timeout if isinstance(timeout, tuple) else (timeout, timeout)
-    if len(pair) == 2:
-        connect, read = pair
-        if _positive(connect) and _positive(read):
-            return float(connect), float(read)
-    raise ValidationError("timeout", "seconds > 0, or a (connect, read) pair of them", timeout)
-
-
-def _checked(
-    given: Mapping[str, object], environ: Optional[Mapping[str, str]]
-) -> dict[str, object]:
-    """The settings in ``given`` checked and resolved, as ``Settings`` holds them."""
+    """Settings from the arguments given (``None``: not given), then the environment
+    (default ``os.environ``), then the command line's presets (with ``command_line``),
+    then the defaults; each checked by its rule. ``spelling`` names an argument as the
+    caller spelt it (``max_retry_count`` for ``max_retries``), for messages; the command
+    line's arguments are named by their flags."""
+    unknown = set(given) - set(SETTINGS)
+    if unknown:
+        raise TypeError(f"not settings: {sorted(unknown)}")
     environ = quiet_environ(environ)
-    return {
-        name: _CHECKS[name](value, environ) for name, value in given.items() if value is not KEEP
+    resolved = {
+        name: _resolved(name, given.get(name), environ, spelling or {}, command_line)
+        for name in SETTINGS
     }
+    return Settings(credentials, **resolved)  # type: ignore[arg-type]
 
 
-def _base_url(value: object, environ: Mapping[str, str]) -> str:
-    return check_base_url(value or environ.get(BASE_URL_VARIABLE) or DEFAULT_BASE_URL)
+def _resolved(
+    name: str,
+    value: object,
+    environ: Mapping[str, str],
+    spelling: Mapping[str, str],
+    command_line: bool,
+) -> object:
+    rule: Rule = SETTINGS[name]
+    if value is not None:
+        spelt = rule.flag if command_line and rule.flag else spelling.get(name, name)
+        return rule.check(spelt, value)
+    # Boxed: a variable may hold a secret (a password in a URL), and this frame's locals
+    # may be shown in a rendered traceback.
+    text = hide(environ.get(rule.variable) if rule.variable else None)
+    if text is not None and text.reveal().strip():
+        return rule.check(rule.variable or name, rule.from_text(text.reveal().strip()))
+    if command_line and rule.command_line is not None:
+        return rule.check(rule.flag or name, rule.command_line)
+    return _DEFAULTS[name]
 
 
-def _timeout(value: object, environ: Mapping[str, str]) -> tuple[float, float]:
-    if value is None:
-        value = _env_number(environ, TIMEOUT_VARIABLE, DEFAULT_TIMEOUT)
-    return normalize_timeout(value)
+_DEFAULTS: Final = {each.name: each.default for each in dataclasses.fields(Settings)}
 
-
-def _max_retries(value: object, environ: Mapping[str, str]) -> int:
-    if value is None:
-        value = _env_count(environ, MAX_RETRIES_VARIABLE, DEFAULT_MAX_RETRIES)
-    return _whole("max_retries", value, 0, "an int >= 0")
-
-
-def _deadline(value: object, environ: Mapping[str, str]) -> Optional[float]:
-    if value is None:
-        return None
-    if not _positive(value):
-        raise ValidationError("deadline", "a finite number of seconds > 0, or None", value)
-    return float(value)
-
-
-def _pause(value: object, environ: Mapping[str, str]) -> float:
-    if not _non_negative(value):
-        raise ValidationError("backoff_base/backoff_max", "finite numbers of seconds >= 0")
-    return float(value)
-
-
-def _as_given(value: object, environ: Mapping[str, str]) -> object:
-    return value
-
-
-def _whole(setting: str, value: object, least: int, expected: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise ValidationError(setting, expected, value)
-    return value
-
-
-# One check per setting, the same for Client(...), the low-level clients and with_options.
-_CHECKS: dict[str, Callable[[object, Mapping[str, str]], object]] = {
-    "base_url": _base_url,
-    "credentials": _as_given,
-    "timeout": _timeout,
-    "max_retries": _max_retries,
-    "deadline": _deadline,
-    "verify": _as_given,
-    "pool_size": lambda value, _: _whole("pool_size", value, 1, "an int >= 1"),
-    "backoff_base": _pause,
-    "backoff_max": _pause,
-    "max_answer_bytes": lambda value, _: _whole(
-        "max_answer_bytes", value, 1, "an int >= 1 (bytes)"
-    ),
-}
-
-
-def _env_number(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = environ.get(name)
-    if not raw:
-        return default
-    try:
-        number = float(raw)
-    except ValueError:
-        number = math.nan
-    if not (math.isfinite(number) and number > 0):
-        raise ValidationError(name, "a finite number of seconds > 0", raw)
-    return number
-
-
-def _env_count(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = environ.get(name)
-    if not raw:
-        return default
-    try:
-        count = int(raw.strip(), 10)
-    except ValueError:
-        count = -1
-    if count < 0:
-        raise ValidationError(name, "a whole number >= 0", raw)
-    return count
-
-
-def _finite(value: object) -> TypeGuard[float]:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an int too large for a float
-        return False
-
-
-def _positive(value: object) -> TypeGuard[float]:
-    return _finite(value) and value > 0
-
-
-def _non_negative(value: object) -> TypeGuard[float]:
-    return _finite(value) and value >= 0

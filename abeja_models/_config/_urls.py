@@ -1,37 +1,99 @@
-"""Which API URLs a client may talk to: ``https://`` anywhere, plain ``http://`` only locally."""
+"""The one base-URL rule: ``https://`` anywhere, plain ``http://`` only to this machine.
+
+Every way in (``Client(base_url=)``, the low-level clients, ``ABEJA_API_URL``, the command
+line's ``--base-url``) goes through ``check_base_url``, which parses the URL once and
+returns the canonical form every request is built on (scheme and host in lower case,
+an internationalised host in its ``xn--`` form, no trailing ``/``). A URL holding ``@`` (a user and
+password) is refused without ever being shown, and a caller's value is boxed at once so
+that no frame of the SDK holds it in a local.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import re
+from typing import Union
 from urllib.parse import urlsplit
 
 from ..errors import ValidationError
+from ._credentials import Secret
 
 _AN_API_URL = "an http(s) URL such as https://api.abeja.io"
+_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?")
+_UNSENDABLE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\\]")
+
+BaseURLArgument = Union[str, Secret, None]
+"""A base URL as given: plain text, or already boxed (``Secret``) by the way it came in."""
 
 
-def check_base_url(url: object) -> str:
-    """Accept ``https://`` anywhere and plain ``http://`` only to a loopback host."""
-    if not isinstance(url, str):
-        raise ValidationError("base_url", _AN_API_URL, url)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError("base_url", _AN_API_URL, url)
-    if parts.username or parts.password:
-        raise ValidationError("base_url", "a URL without credentials in it", "<hidden>")
-    if parts.query or parts.fragment:
-        raise ValidationError("base_url", "a URL without query or fragment", url)
+def check_base_url(parameter: str, value: object) -> str:
+    """The canonical form of an API URL, or ``ValidationError`` naming ``parameter``.
+
+    Surrounding whitespace (a ``CRLF`` line end from an ``.env`` file) is removed; anything
+    else that cannot be sent as it stands (inner whitespace, control characters, a
+    malformed host, bracket or port, a query or fragment, credentials) is refused.
+    """
+    if _holds_credentials(value):
+        raise ValidationError(parameter, "a URL without a user or password in it", "<hidden>")
+    text = value.reveal() if isinstance(value, Secret) else value
+    if not isinstance(text, str):
+        raise ValidationError(parameter, _AN_API_URL, text)
+    url = text.strip()
+    if _UNSENDABLE.search(url):
+        raise ValidationError(parameter, _AN_API_URL + " (no spaces or control characters)", url)
     try:
+        parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        port = 0
-    if port == 0:
-        raise ValidationError("base_url", "a URL whose port is between 1 and 65535", url)
+        raise ValidationError(parameter, _AN_API_URL + " with a valid host and port", url) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError(parameter, _AN_API_URL, url)
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        raise ValidationError(parameter, "a URL without query or fragment", url)
+    if port == 0 or not _valid_host(parts.netloc, parts.hostname, port):
+        raise ValidationError(parameter, _AN_API_URL + " with a valid host and port", url)
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ValidationError(
-            "base_url", "https:// (plain http:// is allowed only to localhost/127.0.0.1/::1)", url
+            parameter, "https:// (plain http:// is allowed only to localhost/127.0.0.1/::1)", url
         )
-    return url.rstrip("/")
+    if not parts.path.isascii():
+        raise ValidationError(parameter, _AN_API_URL + " whose path is percent-encoded", url)
+    host = parts.netloc if parts.netloc.startswith("[") else _ascii_host(parts.hostname)
+    if port is not None and not host.startswith("["):
+        host += f":{port}"
+    return f"{parts.scheme}://{host.lower()}{parts.path}".rstrip("/")
+
+
+def _holds_credentials(value: object) -> bool:
+    # Asked before any frame of the check holds the plain text in a local.
+    text = value.reveal() if isinstance(value, Secret) else value
+    return isinstance(text, str) and "@" in text
+
+
+def _valid_host(netloc: str, host: str, port: object) -> bool:
+    """Whether ``netloc`` is exactly a host (a name, an IPv4 or a bracketed IPv6 address)
+    and an optional port, nothing before or after them."""
+    bracketed = netloc.startswith("[")
+    expected = f"[{host}]" if bracketed else host
+    if port is not None:
+        expected += f":{port}"
+    if netloc.lower() != expected.lower():
+        return False
+    if bracketed:
+        try:
+            return ipaddress.ip_address(host).version == 6
+        except ValueError:
+            return False
+    try:
+        labels = _ascii_host(host).rstrip(".").split(".")
+    except UnicodeError:
+        return False
+    return all(_LABEL.fullmatch(label) for label in labels)
+
+
+def _ascii_host(host: str) -> str:
+    """A host name as sent: internationalised names in their ``xn--`` form."""
+    return host if host.isascii() else host.encode("idna").decode("ascii")
 
 
 def is_loopback(host: str) -> bool:

@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, NoReturn, Optional, TypeVar, cast
+from typing import TYPE_CHECKING, NoReturn, Optional, TypeVar
 
-from .._config import MAX_RETRIES_VARIABLE, SETTING_VARIABLES, TIMEOUT_VARIABLE
-from ..errors import AbejaError, ValidationError
+from ..errors import ValidationError
 from ._report import SettingsRefused, retries_reported
 
 if TYPE_CHECKING:
-    from .._config import Timeout
     from ..resources import Client, Notebooks, Triggers
     from ..testing import PlatformEmulator
 
-CONNECT_TIMEOUT = 3.05
-"""Seconds to wait for a connection, unless --timeout or ABEJA_SDK_CONNECTION_TIMEOUT says."""
-READ_TIMEOUT = 30.0
-"""Seconds to wait for each read of an answer, unless --timeout or the variable says."""
-MAX_RETRIES = 2
-"""Retries of a passing failure, unless ABEJA_SDK_MAX_RETRY_COUNT says."""
 ORGANIZATION_VARIABLE = "ABEJA_ORGANIZATION_ID"
 
 CollectionT = TypeVar("CollectionT")
@@ -66,37 +57,29 @@ def _opened(
 
 @contextlib.contextmanager
 def _client(arguments: argparse.Namespace) -> Iterator[Client]:
-    """The client a resource command uses: every setting is read (and checked) here."""
+    """The client a resource command uses, on the settings' command-line presets.
+
+    A setting refused is a usage mistake when it came from an option (its parameter is
+    the option), and the environment's fault otherwise (``SettingsRefused``).
+    """
+    from .._config import SETTINGS, credentials_from, resolve_settings
     from ..resources import Client
 
-    if arguments.emulator:
-        with (
-            _seeded_emulator() as emulator,
-            Client(
-                base_url=emulator.url, auth_token="emulator-token", timeout=arguments.timeout
-            ) as client,
-        ):
-            yield client
-        return
-    try:
-        client = Client(
-            base_url=arguments.base_url,
-            timeout=_timeout(arguments),
-            max_retries=None if os.environ.get(MAX_RETRIES_VARIABLE) else MAX_RETRIES,
-        )
-    except ValidationError as error:
-        if arguments.base_url is not None and error.parameter == "base_url":
-            raise  # a mistake in --base-url: a usage mistake
-        raise SettingsRefused(error, []) from None
-    except AbejaError as error:
-        raise SettingsRefused(error, []) from None
-    except Exception as error:  # its message may quote a credential
-        names = [name for name in SETTING_VARIABLES if name in os.environ]
-        if arguments.base_url:
-            names.insert(0, "--base-url")
-        raise SettingsRefused(error, names) from None
-    with client:
-        yield client
+    options = {name: getattr(arguments, name) for name, rule in SETTINGS.items() if rule.flag}
+    with contextlib.ExitStack() as stack:
+        token = None
+        if arguments.emulator:
+            options["base_url"] = stack.enter_context(_seeded_emulator()).url
+            token = "emulator-token"
+        try:
+            settings = resolve_settings(
+                credentials=credentials_from(auth_token=token), command_line=True, **options
+            )
+        except ValidationError as error:
+            if error.parameter.startswith("--"):
+                raise
+            raise SettingsRefused(error) from None
+        yield stack.enter_context(Client._from_settings(settings))
 
 
 @contextlib.contextmanager
@@ -106,15 +89,6 @@ def _seeded_emulator() -> Iterator[PlatformEmulator]:
     with PlatformEmulator(log_interval=1.0) as emulator:
         seed.seed(emulator)
         yield emulator
-
-
-def _timeout(arguments: argparse.Namespace) -> Optional[Timeout]:
-    """--timeout, else the variable (``None``: the client reads it), else the CLI's pair."""
-    if arguments.timeout is not None:
-        return cast(float, arguments.timeout)
-    if os.environ.get(TIMEOUT_VARIABLE):
-        return None
-    return (CONNECT_TIMEOUT, READ_TIMEOUT)
 
 
 def _organization(arguments: argparse.Namespace) -> str:

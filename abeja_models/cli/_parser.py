@@ -8,28 +8,31 @@ import os
 from .._config import (
     BASE_URL_VARIABLE,
     CREDENTIAL_PAIRS,
-    DEFAULT_BASE_URL,
     MAX_RETRIES_VARIABLE,
+    SETTINGS,
     TIMEOUT_VARIABLE,
     TOKEN_VARIABLE,
+    Settings,
 )
 from .._version import __version__
 from . import _commands
-from ._client import CONNECT_TIMEOUT, MAX_RETRIES, ORGANIZATION_VARIABLE, READ_TIMEOUT
-from ._parts import Parser, command, page_size, port, seconds, subcommands
+from ._client import ORGANIZATION_VARIABLE
+from ._parts import Parser, command, page_size, port, subcommands
 from ._resource_parsers import add_resource_commands
 
 _USER, _PERSONAL_ACCESS_TOKEN = CREDENTIAL_PAIRS[0]
+_CONNECT, _READ = SETTINGS["timeout"].command_line
+_RETRIES = SETTINGS["max_retries"].command_line
 _EPILOG = f"""\
 environment:
-  {BASE_URL_VARIABLE:<30}the API (default {DEFAULT_BASE_URL}); or --base-url
+  {BASE_URL_VARIABLE:<30}the API (default {Settings.base_url}); or --base-url
   {TOKEN_VARIABLE:<30}a platform auth token, or both of:
   {_USER:<32}a user id and
   {_PERSONAL_ACCESS_TOKEN}  its personal access token
   {ORGANIZATION_VARIABLE:<30}the organization; or -o/--organization
   {TIMEOUT_VARIABLE:<30}seconds per connect and read; or --timeout (default:
-                                {CONNECT_TIMEOUT:g} s to connect, {READ_TIMEOUT:g} s per read)
-  {MAX_RETRIES_VARIABLE:<30}retries of a passing failure (default here: {MAX_RETRIES});
+                                {_CONNECT:g} s to connect, {_READ:g} s per read)
+  {MAX_RETRIES_VARIABLE:<30}retries of a passing failure (default here: {_RETRIES});
                                 each retry is reported on stderr
 
 exit status:
@@ -38,6 +41,14 @@ exit status:
   2  a usage mistake: a missing or invalid option or argument
   130 interrupted
 """
+
+
+_SETTING_HELP = {
+    "base_url": f"API URL (default ${BASE_URL_VARIABLE})",
+    "timeout": f"seconds per connect and read (default ${TIMEOUT_VARIABLE},"
+    f" else {_CONNECT:g} to connect and {_READ:g} per read)",
+}
+"""The help of each setting's option: the settings that have a flag (``Rule.flag``)."""
 
 
 def build_parser() -> Parser:
@@ -100,7 +111,6 @@ def _connection_options() -> Parser:
         help=f"organization id (default ${ORGANIZATION_VARIABLE};"
         f" with --emulator, {seed.ORGANIZATION})",
     )
-    connection.add_argument("--base-url", help=f"API URL (default ${BASE_URL_VARIABLE})")
     connection.add_argument(
         "--emulator",
         action="store_true",
@@ -108,10 +118,8 @@ def _connection_options() -> Parser:
         " changes there is forgotten when it ends",
     )
     connection.add_argument("--table", action="store_true", help="aligned columns, not JSON")
-    connection.add_argument(
-        "--timeout",
-        type=seconds,
-        help=f"seconds per connect and read (default ${TIMEOUT_VARIABLE},"
-        f" else {CONNECT_TIMEOUT:g} to connect and {READ_TIMEOUT:g} per read)",
-    )
+    for name, help in _SETTING_HELP.items():
+        rule = SETTINGS[name]
+        assert rule.flag is not None, f"the setting {name} has no flag"
+        connection.add_argument(rule.flag, dest=name, type=rule.from_text, help=help)
     return connection

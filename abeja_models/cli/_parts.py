@@ -5,7 +5,6 @@ subcommands whose help shows examples, and readers of option values.
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Callable, Sequence
 from typing import NoReturn, Optional
 
@@ -98,13 +97,3 @@ def _int_within(text: str, lowest: int, highest: Optional[int], what: str) -> in
         raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
     return number
 
-
-def seconds(text: str) -> float:
-    """A finite number of seconds > 0."""
-    try:
-        number = float(text)
-    except ValueError:
-        number = math.nan
-    if not (math.isfinite(number) and number > 0):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds > 0")
-    return number

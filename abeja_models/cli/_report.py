@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import logging
 import os
-import re
 import sys
 from collections.abc import Iterator
 from typing import Optional
@@ -18,23 +17,13 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
-_URL_USERINFO = re.compile(r"(?<=//)[^/\s@]+@")
-
-
 class SettingsRefused(Exception):
-    """The settings from the environment (or an argument standing for one) were refused."""
+    """A setting read from the environment was refused: the environment's fault, not the
+    command's (exit 1, not 2)."""
 
-    def __init__(self, cause: Exception, names: list[str]) -> None:
-        super().__init__(type(cause).__name__)
+    def __init__(self, cause: ValidationError) -> None:
+        super().__init__(str(cause))
         self.cause = cause
-        self.names = names
-
-    def message(self) -> str:
-        """One line: the SDK's own message, or (for any other error) the variables to check."""
-        if isinstance(self.cause, AbejaError):
-            return f"{type(self.cause).__name__}: {self.cause}"
-        checked = ", ".join(self.names) or "the ABEJA_* and PLATFORM_* variables"
-        return f"the settings were refused ({type(self.cause).__name__}): check {checked}"
 
 
 def run_reported(arguments: argparse.Namespace) -> int:
@@ -63,7 +52,7 @@ def run_reported(arguments: argparse.Namespace) -> int:
         _discard_standard_output()
         return 0
     except SettingsRefused as refused:
-        fail(refused.message())
+        fail(f"ValidationError: {refused.cause}")
         return EXIT_ERROR
     except Exception as error:
         # Not an AbejaError: a bug here or in a library below. Its message may quote a
@@ -80,11 +69,10 @@ def fail(message: str) -> None:
 
 
 def _redact(text: str) -> str:
-    """Mask the credentials of the environment and the user part of URLs in ``text``.
+    """Mask the credentials of the environment in ``text``.
 
     The errors are built not to hold a credential; this holds even if one slips through.
     """
-    text = _URL_USERINFO.sub("***@", text)
     for name in SECRET_VARIABLES:
         secret = os.environ.get(name, "")
         stripped = secret.strip()

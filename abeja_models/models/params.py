@@ -27,7 +27,6 @@ __all__ = [
     "Params",
     "StartNotebookParams",
     "StopNotebookParams",
-    "check_seconds",
     "id_text",
     "is_token",
     "path_segment",
@@ -288,13 +287,6 @@ class StartNotebookParams(Params):
 
 class StopNotebookParams(Params):
     """The body of *stop notebook*: an empty object, as the platform's own SDK sends."""
-
-
-def check_seconds(parameter: str, value: object) -> float:
-    """A number of seconds > 0 (not a bool), as a float; else ``ValidationError``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValidationError(parameter, "a number of seconds > 0", value)
-    return float(value)
 
 
 MAX_TOKEN_LENGTH: Final = 8192

@@ -6,18 +6,7 @@ from typing import Optional, Union
 
 import requests
 
-from .._config import (
-    DEFAULT_BACKOFF_BASE,
-    DEFAULT_BACKOFF_MAX,
-    DEFAULT_MAX_ANSWER_BYTES,
-    DEFAULT_POOL_SIZE,
-    KEEP,
-    Keep,
-    Timeout,
-    credentials_from,
-    hide,
-    resolve_settings,
-)
+from .._config import KEEP, Keep, Settings, Timeout, credentials_from, hide, resolve_settings
 from .._http import Transport, checked_session
 from ..errors import ValidationError
 from ..notebook import APIClient as NotebookAPIClient
@@ -37,6 +26,9 @@ class Client:
         print(trigger.trigger_id)
     ```
 
+    Every setting left out (or ``None``) is read from its environment variable, where it
+    has one, else takes its default.
+
     Args:
         base_url: the API's URL; default ``ABEJA_API_URL`` or ``https://api.abeja.io``.
             Plain ``http://`` is accepted only for loopback hosts.
@@ -45,23 +37,27 @@ class Client:
         personal_access_token: that user's personal access token (HTTP basic).
         timeout: seconds for connect and for each read, or a ``(connect, read)`` pair;
             default ``ABEJA_SDK_CONNECTION_TIMEOUT`` or 30.
-        max_retries: extra attempts after a retriable failure; default
+        max_retries: extra attempts after a retriable failure, 0 to 100; default
             ``ABEJA_SDK_MAX_RETRY_COUNT`` or 5.
-        deadline: the most seconds one call may take across all its attempts.
-        verify: TLS verification: ``True``, or the path of a CA bundle.
-        pool_size: the most connections kept open at once (threads beyond it wait).
-        backoff_base: the first retry's pause in seconds; it doubles per attempt, with jitter.
-        backoff_max: the longest pause between attempts, ``Retry-After`` aside.
+        deadline: the most seconds one call may take across all its attempts; default
+            none (``None`` or ``inf``).
+        verify: TLS verification: ``True`` (the default), ``False``, or the path of an
+            existing CA bundle file or directory.
+        pool_size: the most connections kept open at once, 1 to 1000 (default 10);
+            threads beyond it wait.
+        backoff_base: the first retry's pause in seconds (default 0.5); it doubles per
+            attempt, with jitter.
+        backoff_max: the longest pause between attempts, ``Retry-After`` aside (default 8).
         max_answer_bytes: the largest answer body read, counted after decompression
-            (default 32 MiB); a longer one raises ``InvalidResponseError`` having read no
-            more than that.
+            (default 32 MiB, at most 1 GiB); a longer one raises ``InvalidResponseError``
+            having read no more than that.
         session: your own ``requests.Session`` to send through (its adapters, proxies,
             certificates, hooks; betamax or requests-cache wrapping it). Without one the
             client makes a pooled session of its own. ``close()`` closes only a session
             the client made; redirects are never followed, whatever the session.
 
-    Without credential arguments, the platform SDK's variables are read:
-    ``PLATFORM_AUTH_TOKEN``, or ``ABEJA_PLATFORM_USER_ID`` with
+    Every duration is at most 1e9 seconds. Without credential arguments, the platform
+    SDK's variables are read: ``PLATFORM_AUTH_TOKEN``, or ``ABEJA_PLATFORM_USER_ID`` with
     ``ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN``, or ``ABEJA_PLATFORM_DATASOURCE_ID`` with
     ``ABEJA_PLATFORM_DATASOURCE_SECRET``. No credential ever appears in a repr or message.
     """
@@ -76,26 +72,26 @@ class Client:
         max_retries: Optional[int] = None,
         *,
         deadline: Optional[float] = None,
-        verify: Union[bool, str] = True,
-        pool_size: int = DEFAULT_POOL_SIZE,
-        backoff_base: float = DEFAULT_BACKOFF_BASE,
-        backoff_max: float = DEFAULT_BACKOFF_MAX,
-        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        verify: Union[bool, str, None] = None,
+        pool_size: Optional[int] = None,
+        backoff_base: Optional[float] = None,
+        backoff_max: Optional[float] = None,
+        max_answer_bytes: Optional[int] = None,
         session: Optional[requests.Session] = None,
     ) -> None:
         # Boxed before anything can raise, and the plain arguments dropped: a traceback
         # rendered with its locals shows "<secret hidden>" for this frame.
-        token, access_token = hide(auth_token), hide(personal_access_token)
-        auth_token = personal_access_token = None
+        token, access_token, url = hide(auth_token), hide(personal_access_token), hide(base_url)
+        auth_token = personal_access_token = base_url = None
         if (user_id is None) != (access_token is None):
             raise ValidationError(
                 "user_id/personal_access_token", "both or neither", "only one given"
             )
         settings = resolve_settings(
-            base_url=base_url,
             credentials=credentials_from(
                 auth_token=token, user_id=user_id, personal_access_token=access_token
             ),
+            base_url=url,
             timeout=timeout,
             max_retries=max_retries,
             deadline=deadline,
@@ -106,6 +102,11 @@ class Client:
             max_answer_bytes=max_answer_bytes,
         )
         self._transport = Transport(settings, session=checked_session(session))
+
+    @classmethod
+    def _from_settings(cls, settings: Settings) -> Client:
+        """A client on ``settings`` already resolved (as the command line resolves them)."""
+        return cls._from_transport(Transport(settings))
 
     @classmethod
     def _from_transport(cls, transport: Transport) -> Client:
@@ -128,7 +129,9 @@ class Client:
         timeout: Union[Timeout, Keep, None] = KEEP,
         max_retries: Union[int, Keep, None] = KEEP,
         deadline: Union[float, Keep, None] = KEEP,
-        max_answer_bytes: Union[int, Keep] = KEEP,
+        backoff_base: Union[float, Keep, None] = KEEP,
+        backoff_max: Union[float, Keep, None] = KEEP,
+        max_answer_bytes: Union[int, Keep, None] = KEEP,
     ) -> Client:
         """A client with other limits that shares this one's credentials and connections.
 
@@ -140,15 +143,15 @@ class Client:
         ```
 
         An argument left out (its default, ``KEEP``) keeps its value. One given is
-        checked and means what it means to ``Client(...)``: ``deadline=None`` removes the
-        deadline; ``timeout=None`` and ``max_retries=None`` go back to
-        ``ABEJA_SDK_CONNECTION_TIMEOUT`` and ``ABEJA_SDK_MAX_RETRY_COUNT``, or 30 and 5;
-        ``max_answer_bytes`` is an int (``None`` is refused, as by ``Client``).
+        checked and means what it means to ``Client(...)``: ``None`` goes back to the
+        environment variable or the default (for ``deadline``, none).
         """
         settings = self._transport.settings.with_changes(
             timeout=timeout,
             max_retries=max_retries,
             deadline=deadline,
+            backoff_base=backoff_base,
+            backoff_max=backoff_max,
             max_answer_bytes=max_answer_bytes,
         )
         return Client._from_transport(self._transport.derive(settings))

@@ -9,6 +9,7 @@ from typing import ClassVar, Generic, Optional, TypeVar
 
 from typing_extensions import Self
 
+from .._config import check_limit
 from .._endpoints import Endpoint
 from .._http import Answer, Transport, parse_model, unusable_answer
 from ..errors import ValidationError
@@ -46,10 +47,15 @@ class Collection(ABC, Generic[DocumentT]):
         document._bind_to(self)  # type: ignore[arg-type]  # DocumentT's own collection
         return document
 
-    def within(self, seconds: float) -> Self:
-        """This collection through a client whose every call ends within ``seconds``."""
+    def within(self, seconds: Optional[float]) -> Self:
+        """This collection through a client whose every call ends within ``seconds``
+        (``None`` or ``inf``: the client's own deadline), or sooner if the client's
+        deadline is shorter."""
+        limit = check_limit("seconds", seconds)
         settings = self._transport.settings
-        deadline = seconds if settings.deadline is None else min(settings.deadline, seconds)
+        deadline = min(
+            (each for each in (limit, settings.deadline) if each is not None), default=None
+        )
         bounded = copy.copy(self)
         bounded._transport = self._transport.derive(settings.with_changes(deadline=deadline))
         return bounded

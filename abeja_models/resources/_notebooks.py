@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Callable, Optional
 
 from .. import _endpoints as endpoints
+from .._config import check_limit, check_seconds
 from .._http import Transport, parse_model
 from ..errors import StatusUnreachableError, ValidationError, WaitTimeoutError
 from ..models._status import check_status
@@ -18,7 +19,7 @@ from ..models.notebook import (
     NotebookLogPage,
     NotebookStatus,
 )
-from ..models.params import NotebookType, check_seconds, id_text
+from ..models.params import NotebookType, id_text
 from ..pagination import iter_log_events
 from ._collection import Collection
 from ._waiting import poll_until
@@ -197,7 +198,7 @@ class Notebooks(Collection[Notebook]):
         """
         if not callable(condition):
             raise ValidationError("condition", "a function of the notebook", condition)
-        seconds = check_seconds("timeout", timeout)
+        seconds = check_limit("timeout", timeout)
         interval = check_seconds("poll_interval", poll_interval)
         _, notebook_id = notebook._bound()
 

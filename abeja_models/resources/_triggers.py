@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Callable, Optional
 
 from .. import _endpoints as endpoints
+from .._config import check_limit, check_seconds
 from .._http import Answer, Transport, parse_model
 from ..errors import RunsWaitTimeoutError, ValidationError
 from ..models._status import check_status
-from ..models.params import check_seconds, id_text
+from ..models.params import id_text
 from ..models.trigger import (
     KNOWN_RUN_STATUSES,
     Trigger,
@@ -156,7 +157,7 @@ class Triggers(Collection[Trigger]):
             isinstance(count, bool) or not isinstance(count, int) or count < 1
         ):
             raise ValidationError("count", "a positive number of runs, or None for all", count)
-        seconds = check_seconds("timeout", timeout)
+        seconds = check_limit("timeout", timeout)
         interval = check_seconds("poll_interval", poll_interval)
 
         def poll(deadline: Deadline) -> builtins.list[TriggerRun]:

@@ -6,6 +6,7 @@ remains (``Deadline``), and each pause is cut to it.
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Callable, Optional, TypeVar
 
@@ -21,10 +22,10 @@ class DeadlinePassed(Exception):
 
 
 class Deadline:
-    """The moment a wait gives up, on the monotonic clock."""
+    """The moment a wait gives up, on the monotonic clock (``None``: never)."""
 
-    def __init__(self, seconds: float) -> None:
-        self._at = time.monotonic() + seconds
+    def __init__(self, seconds: Optional[float]) -> None:
+        self._at = math.inf if seconds is None else time.monotonic() + seconds
 
     @property
     def passed(self) -> bool:
@@ -44,7 +45,7 @@ def poll_until(
     fetch: Callable[[Deadline], StateT],
     *,
     done: Callable[[StateT], bool],
-    timeout: float,
+    timeout: Optional[float],
     poll_interval: float,
     timed_out: Callable[[StateT], WaitTimeoutError],
     hopeless: Callable[[StateT], Optional[WaitTimeoutError]] = lambda state: None,

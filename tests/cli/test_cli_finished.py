@@ -55,7 +55,8 @@ def no_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         ),
         (["triggers", "get", *DEPLOYMENT, "../x"], "ValidationError: invalid trigger_id"),
         (["notebooks", "update", *JOB, "1", "--instance-type", "cpu1"], "instance_type"),
-        (["triggers", "list", *DEPLOYMENT, "--base-url", "ftp://x"], "base_url"),
+        (["triggers", "list", *DEPLOYMENT, "--base-url", "ftp://x"], "invalid --base-url="),
+        (["triggers", "list", *DEPLOYMENT, "--timeout", "1e10"], "invalid --timeout="),
     ],
 )
 def test_an_argument_the_sdk_refuses_is_a_usage_mistake_exit_2(

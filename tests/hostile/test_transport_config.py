@@ -145,7 +145,6 @@ def test_secrets_are_not_in_the_sdks_traceback_locals_when_a_call_fails(
         {"timeout": (1.0, math.inf)},
         {"timeout": math.nan},
         {"timeout": 10**400},
-        {"deadline": math.inf},
         {"deadline": math.nan},
         {"backoff_max": math.inf},
         {"backoff_base": math.nan},
@@ -191,11 +190,11 @@ def test_a_base_url_with_an_impossible_port_is_refused_at_construction(
     with pytest.raises(ValidationError, match="base_url"):
         APIClient({"auth_token": "t"}, base_url=url)
     monkeypatch.setenv("ABEJA_API_URL", url)
-    with pytest.raises(ValidationError, match="base_url"):
+    with pytest.raises(ValidationError, match="ABEJA_API_URL"):
         Client(auth_token="t")
 
 
-def test_a_million_retries_end_at_the_deadline_without_overflow(
+def test_the_most_retries_end_at_the_deadline_without_overflow(
     hostile_server: Callable[[Handler], HostileServer],
 ) -> None:
     def unavailable(connection: Connection) -> None:
@@ -206,10 +205,10 @@ def test_a_million_retries_end_at_the_deadline_without_overflow(
     client = Client(
         base_url=server.url,
         auth_token="t",
-        max_retries=10**6,
+        max_retries=100,
         deadline=1.0,
-        backoff_base=0.001,
-        backoff_max=0.01,
+        backoff_base=0.02,
+        backoff_max=0.05,
     )
     started = time.monotonic()
     for call in (

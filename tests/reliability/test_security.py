@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import responses
@@ -123,19 +124,18 @@ def test_plain_http_is_refused_except_to_loopback(url: str) -> None:
 
 @responses.activate
 def test_tls_is_verified_by_default_and_can_take_a_ca_bundle(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):  # they would name a bundle
         monkeypatch.delenv(name, raising=False)
     responses.get("https://api.test/organizations/1/deployments/2/triggers", json={"entries": []})
     with Client(base_url="https://api.test", auth_token=TOKEN) as default:
         default.organization("1").deployment("2").triggers.list()
-    with Client(base_url="https://api.test", auth_token=TOKEN, verify="/etc/ssl/ca.pem") as pinned:
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("")
+    with Client(base_url="https://api.test", auth_token=TOKEN, verify=str(bundle)) as pinned:
         pinned.organization("1").deployment("2").triggers.list()
-    assert [call.request.req_kwargs["verify"] for call in responses.calls] == [
-        True,
-        "/etc/ssl/ca.pem",
-    ]
+    assert [call.request.req_kwargs["verify"] for call in responses.calls] == [True, str(bundle)]
 
 
 def test_a_redirect_is_not_followed_so_credentials_never_reach_another_host() -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from dataclasses import MISSING
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import responses
@@ -17,12 +16,9 @@ from abeja_models._config import (
     KEEP,
     SECRET_VARIABLES,
     SETTING_VARIABLES,
-    SettingArguments,
     Settings,
     resolve_settings,
 )
-from abeja_models._config._settings import _CHECKS
-from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.triggers import APIClient as TriggerAPIClient
 
 from .conftest import BASE_URL
@@ -37,40 +33,44 @@ def _timeout_sent(api: responses.RequestsMock, client: Client) -> Any:
     return api.calls[-1].request.req_kwargs["timeout"]
 
 
-# -- defaults, each written once ----------------------------------------------------------
-
-
-SETTING_FIELDS = {field.name: field for field in dataclasses.fields(Settings)}
-DEFAULTED = [name for name, field in SETTING_FIELDS.items() if field.default is not MISSING]
-
-
-@pytest.mark.parametrize(
-    ("owner", "parameter"),
-    [
-        *[(Client, name) for name in DEFAULTED],
-        (TriggerAPIClient, "max_answer_bytes"),
-        (NotebookAPIClient, "max_answer_bytes"),
-    ],
-)
-def test_a_public_default_is_the_one_settings_holds(
-    owner: Callable[..., object], parameter: str
-) -> None:
-    shown = inspect.signature(owner).parameters[parameter].default
-    assert shown == SETTING_FIELDS[parameter].default
-
-
-def test_every_setting_has_one_argument_type_and_one_check() -> None:
-    assert list(SettingArguments.__annotations__) == list(SETTING_FIELDS) == list(_CHECKS)
+# -- where a value comes from: argument, environment, the command line's preset, default ---
 
 
 def test_the_defaults_a_plain_client_resolves() -> None:
     settings = resolve_settings(environ={})
-    assert settings == Settings(
-        base_url="https://api.abeja.io", credentials=None, timeout=(30.0, 30.0), max_retries=5
-    )
+    assert settings == Settings()
+    assert (settings.base_url, settings.credentials) == ("https://api.abeja.io", None)
+    assert (settings.timeout, settings.max_retries) == ((30.0, 30.0), 5)
     assert (settings.backoff_base, settings.backoff_max) == (0.5, 8.0)
     assert settings.max_answer_bytes == 32 * 1024 * 1024
     assert (settings.pool_size, settings.deadline, settings.verify) == (10, None, True)
+
+
+@pytest.mark.parametrize("command_line", [False, True])
+def test_an_argument_wins_over_the_environment_which_wins_over_the_preset(
+    command_line: bool,
+) -> None:
+    environ = {"ABEJA_SDK_CONNECTION_TIMEOUT": "7", "ABEJA_SDK_MAX_RETRY_COUNT": "1"}
+    given = resolve_settings(environ=environ, command_line=command_line, timeout=2, max_retries=0)
+    assert (given.timeout, given.max_retries) == ((2.0, 2.0), 0)
+    from_environment = resolve_settings(environ=environ, command_line=command_line)
+    assert (from_environment.timeout, from_environment.max_retries) == ((7.0, 7.0), 1)
+
+
+def test_the_command_line_preset_stands_in_for_the_default_only() -> None:
+    preset = resolve_settings(environ={}, command_line=True)
+    assert (preset.timeout, preset.max_retries) == ((3.05, 30.0), 2)
+    assert resolve_settings(environ={}) == Settings()
+
+
+def test_blank_variables_count_as_unset() -> None:
+    environ = {"ABEJA_API_URL": " ", "ABEJA_SDK_CONNECTION_TIMEOUT": ""}
+    assert resolve_settings(environ=environ) == Settings()
+
+
+def test_an_unknown_setting_is_a_programming_error() -> None:
+    with pytest.raises(TypeError, match="tiemout"):
+        resolve_settings(environ={}, tiemout=3)
 
 
 # -- with_options: only what it is given, meaning what it means to Client(...) ---------------
@@ -127,7 +127,8 @@ def test_with_options_none_means_what_it_means_to_the_constructor(
         ("max_retries", -1),
         ("max_retries", True),
         ("deadline", 0),
-        ("max_answer_bytes", None),
+        ("max_answer_bytes", 0),
+        ("backoff_base", -1),
     ],
 )
 def test_with_options_checks_what_it_is_given_as_the_constructor_does(
@@ -165,11 +166,11 @@ def test_the_variables_are_the_platform_sdks() -> None:
     )
     assert (
         "ABEJA_API_URL",
+        "ABEJA_SDK_CONNECTION_TIMEOUT",
+        "ABEJA_SDK_MAX_RETRY_COUNT",
         "PLATFORM_AUTH_TOKEN",
         *CREDENTIAL_PAIRS[0],
         *CREDENTIAL_PAIRS[1],
-        "ABEJA_SDK_CONNECTION_TIMEOUT",
-        "ABEJA_SDK_MAX_RETRY_COUNT",
     ) == SETTING_VARIABLES
 
 

@@ -157,7 +157,7 @@ def test_without_sdk_credentials_the_sessions_own_auth_is_sent(session: Recordin
 
 
 def test_the_sessions_tls_settings_are_kept_unless_the_client_sets_its_own(
-    session: RecordingSession, monkeypatch: pytest.MonkeyPatch
+    session: RecordingSession, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):  # requests lets them win
         monkeypatch.delenv(name, raising=False)
@@ -165,9 +165,11 @@ def test_the_sessions_tls_settings_are_kept_unless_the_client_sets_its_own(
     _typed(session)()
     assert session.adapter.last_request.verify == "/etc/corporate-ca.pem"
 
-    pinned = Client(base_url=BASE_URL, auth_token="t", verify="/etc/pinned.pem", session=session)
+    bundle = tmp_path / "pinned.pem"  # the client refuses a path that does not exist
+    bundle.write_text("")
+    pinned = Client(base_url=BASE_URL, auth_token="t", verify=str(bundle), session=session)
     pinned.organization(ORG).deployment(DEP).triggers.get(TID)
-    assert session.adapter.last_request.verify == "/etc/pinned.pem"
+    assert session.adapter.last_request.verify == str(bundle)
 
 
 @pytest.mark.parametrize("layer", LAYERS)
