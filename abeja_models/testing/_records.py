@@ -205,10 +205,7 @@ class Notebook:
         }
 
     def start(self, now: float) -> None:
-        """Start it again if it is stopped: ``Pending`` for a while from ``now``.
-
-        Bring it up to ``now`` with ``advance`` first, so the earlier run's log is whole.
-        """
+        """Start it again if stopped (its log advanced to ``now``): ``Pending`` from ``now``."""
         if self.status == "Stopped":
             self.pending_since, self.running_since, self.stopped_at = now, None, None
             self.modified = now
