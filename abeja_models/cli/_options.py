@@ -104,6 +104,8 @@ def _environment(pairs: list[str]) -> Optional[dict[str, str]]:
         name, separator, value = pair.partition("=")
         if not separator or not name:
             raise ValidationError("--env", "NAME=VALUE", pair)
+        if name in environment:  # keeping either value would hide the other from the user
+            raise ValidationError("--env", f"each NAME once, but {name!r} is given again", pair)
         environment[name] = value
     return environment or None
 

@@ -178,6 +178,8 @@ class Notebook:
     running_since: Optional[float] = None
     stopped_at: Optional[float] = None
     events: list[LogEvent] = field(default_factory=list)
+    run_first_event: int = 0
+    """How many events earlier runs wrote: the current run's log counts from there."""
 
     @property
     def status(self) -> str:
@@ -203,10 +205,11 @@ class Notebook:
         }
 
     def start(self, now: float) -> None:
-        """Start it again if it is stopped: ``Pending`` for a while from ``now``."""
+        """Start it again if stopped (its log advanced to ``now``): ``Pending`` from ``now``."""
         if self.status == "Stopped":
             self.pending_since, self.running_since, self.stopped_at = now, None, None
             self.modified = now
+            self.run_first_event = len(self.events)
 
     def stop(self, now: float) -> None:
         """Stop it, unless it is stopped already."""
@@ -218,7 +221,8 @@ class Notebook:
         """Bring its status and log up to ``now``.
 
         It runs ``start_delay`` seconds after it was made pending, and writes a log event
-        every ``log_interval`` seconds while it runs.
+        every ``log_interval`` seconds while it runs, the first one as it starts running;
+        the events of earlier runs stay as they were.
         """
         if self.pending_since is not None and self.status == "Pending":
             ready = self.pending_since + start_delay
@@ -229,7 +233,7 @@ class Notebook:
         until = self.stopped_at if self.stopped_at is not None else now
         interval = max(log_interval, 1e-3)
         while len(self.events) < MAX_LOG_EVENTS:
-            index = len(self.events)
+            index = len(self.events) - self.run_first_event
             moment = self.running_since + index * interval
             if moment > until:
                 break
