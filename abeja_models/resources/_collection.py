@@ -47,6 +47,11 @@ class Collection(ABC, Generic[DocumentT]):
         document._bind_to(self)  # type: ignore[arg-type]  # DocumentT's own collection
         return document
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        # A collection is a handle on a client (its pool, its credential), not data: a
+        # deep copy of a document bound to it stays bound to the same client.
+        return self
+
     def within(self, seconds: float) -> Self:
         """This collection through a client whose every call ends within ``seconds``."""
         settings = self._transport.settings
