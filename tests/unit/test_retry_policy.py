@@ -186,6 +186,8 @@ def test_a_lost_answer_is_remembered_through_a_later_refusal_in_both_layers(
     # The first attempt deleted it and its answer was lost; the 503 of the second says
     # only that the second did nothing. The 404 of the third is the first one's work.
     organization = client.organization(ORG)
+    delete: Callable[[], object]
+    low_level: Callable[[], object]
     if what == "trigger":
         url = TRIGGER_URL
         delete = lambda: organization.deployment(DEP).triggers.delete(TRIGGER_ID)  # noqa: E731
