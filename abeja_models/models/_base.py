@@ -107,7 +107,10 @@ class BoundDocument(PlatformModel, Generic[CollectionT]):
     """A document that acts on the platform through the collection it is bound to.
 
     The collection binds every document it returns; one built from plain data is unbound
-    until a collection's ``bind`` takes it, and refuses its actions until then.
+    until a collection's ``bind`` takes it, and refuses its actions until then. A copy,
+    shallow or deep (``copy.deepcopy``, ``model_copy(deep=True)``), is bound to the same
+    collection, hence the same client, and acts on the id the original was bound with;
+    a pickled document comes back unbound.
     """
 
     _id_field: ClassVar[str]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import ClassVar, Generic, Optional, TypeVar
 
 from typing_extensions import Self
@@ -25,7 +25,8 @@ class Collection(ABC, Generic[DocumentT]):
 
     Every document that comes back is checked before anything of it is returned: it must
     belong to this parent (else the answer is the server's fault: ``InvalidResponseError``)
-    and, for an operation on one document, be the one asked for.
+    and, for an operation on one document, be the one asked for; an entry of a page about
+    one document (a trigger's runs) must name that document.
     """
 
     _kind: ClassVar[str]
@@ -46,6 +47,11 @@ class Collection(ABC, Generic[DocumentT]):
             raise ValidationError(self._kind, self._whose, self._owner_of(document))
         document._bind_to(self)  # type: ignore[arg-type]  # DocumentT's own collection
         return document
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        # A collection is a handle on a client (its pool, its credential), not data: a
+        # deep copy of a document bound to it stays bound to the same client.
+        return self
 
     def within(self, seconds: Optional[float]) -> Self:
         """This collection through a client whose every call ends within ``seconds``
@@ -95,6 +101,21 @@ class Collection(ABC, Generic[DocumentT]):
             )
         document._bind_to(self)  # type: ignore[arg-type]  # DocumentT's own collection
         return document
+
+    def _check_entries(
+        self, what: str, entries: Iterable[PlatformModel], ids: Mapping[str, str], answer: Answer
+    ) -> None:
+        """Refuse a page holding an entry whose ``ids`` (field -> id) are not the ones asked.
+
+        A page of a trigger's runs holding a run of another trigger is the server's
+        fault, and nothing of the page is returned: ``InvalidResponseError``.
+        """
+        for entry in entries:
+            found = {key: getattr(entry, key) for key in ids}
+            if found != ids:
+                asked = ", ".join(f"{key} {value}" for key, value in ids.items())
+                held = ", ".join(f"{key} {value!r}" for key, value in found.items())
+                raise unusable_answer(f"asked for the {what} of {asked}, got one of {held}", answer)
 
     @abstractmethod
     def _holds(self, document: DocumentT) -> bool:

@@ -208,12 +208,17 @@ class Triggers(Collection[Trigger]):
         endpoint = endpoints.GET_TRIGGER_RUNS
         arguments = self._arguments({"trigger_id": trigger_id, "scan_forward": scan_forward})
         first = endpoint.request(arguments)
+        owner = {
+            "trigger_id": id_text("trigger_id", trigger_id),
+            "deployment_id": self.deployment_id,
+        }
 
         def fetch(token: Optional[str]) -> tuple[list[TriggerRun], Optional[str], Answer]:
             paged = {**arguments, "next_page_token": token}
             answer = transport().send(first if token is None else endpoint.request(paged))
             page = parse_model(endpoint.result, answer)
             endpoint.check_answer(vars(page), paged, answer)
+            self._check_entries("runs", page.entries, owner, answer)
             return page.entries, page.next_page_token, answer
 
         return iter_pages(fetch, what=f"runs of trigger {arguments['trigger_id']}")

@@ -1,19 +1,22 @@
 """Case 1 and 4: the resource asked for, or an error; ids go into paths by value.
 
 A server that answers ``get("tri-A")`` with trigger ``tri-B`` (or a notebook's
-start/stop/update with another notebook) is lying: ``InvalidResponseError``, and
-nothing from the answer is bound. A bound object always acts on the id it was bound
-with, whatever its data says later.
+start/stop/update with another notebook, or a page of ``tri-A``'s runs with a run of
+another trigger) is lying: ``InvalidResponseError``, and nothing from the answer is
+bound or returned. A bound object always acts on the id it was bound with, whatever its
+data says later.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 import pytest
 
 from abeja_models import Client, Notebook, Trigger
+from abeja_models.cli import main
 from abeja_models.errors import InvalidResponseError, UnboundModelError, ValidationError
 from abeja_models.notebook import APIClient as NotebookAPIClient
 
@@ -53,6 +56,24 @@ def notebook_doc(notebook_id: object = "1000000000001", **changes: object) -> di
         "image": "abeja-inc/all-cpu:19.10",
         "created_at": "2019-01-01T00:00:00Z",
         "modified_at": "2019-01-01T00:00:00Z",
+        **changes,
+    }
+
+
+def run_doc(run_id: str, trigger_id: str = "tri-A", **changes: object) -> dict[str, Any]:
+    """A finished run of ``trigger_id`` (of DEP) as the platform sends it."""
+    return {
+        "run_id": run_id,
+        "trigger_id": trigger_id,
+        "deployment_id": DEP,
+        "status": "SUCCEEDED",
+        "model_version_id": "ver-1",
+        "input_data": {"$datalake:1": "2222222222222/20190101T000000-x"},
+        "models": {},
+        "retry_count": 5,
+        "user_env_vars": {},
+        "created_at": "2030-01-01T00:00:00Z",
+        "modified_at": "2030-01-01T00:00:00Z",
         **changes,
     }
 
@@ -153,6 +174,52 @@ def test_a_trigger_acts_on_the_id_it_was_bound_with_whatever_its_data_becomes(
     trigger.delete()
 
     assert paths(server) == [f"GET {TRIGGERS}/tri-A/runs", f"DELETE {TRIGGERS}/tri-A"]
+
+
+FOREIGN_RUNS = [
+    pytest.param(run_doc("run-2", "tri-OTHER"), "tri-OTHER", id="another-trigger"),
+    pytest.param(
+        run_doc("run-2", deployment_id="9999999999999"), "9999999999999", id="another-deployment"
+    ),
+    pytest.param(
+        run_doc("run-2", "tri-OTHER", deployment_id="9999999999999"), "tri-OTHER", id="both"
+    ),
+]
+
+
+@pytest.mark.parametrize(("foreign", "named"), FOREIGN_RUNS)
+def test_a_page_of_runs_holding_a_run_of_another_trigger_is_an_invalid_response(
+    hostile_server: Callable[[Handler], HostileServer],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    foreign: dict[str, Any],
+    named: str,
+) -> None:
+    pages = {
+        None: {"entries": [run_doc("run-1")], "next_page_token": "page-2"},
+        "page-2": {"entries": [run_doc("run-3"), foreign], "next_page_token": None},
+    }
+    server = serve(
+        hostile_server, lambda request: pages["page-2" if "page-2" in request.target else None]
+    )
+    client = client_for(server)
+    triggers = client.organization(ORG).deployment(DEP).triggers
+
+    runs = triggers.runs("tri-A")
+    assert next(runs).run_id == "run-1"
+    with pytest.raises(InvalidResponseError, match=named):
+        next(runs)  # nothing of the page holding the stranger: not even run-3
+    with pytest.raises(InvalidResponseError, match=named):
+        triggers.bind(Trigger.model_validate(trigger_doc("tri-A"))).wait_for_runs(
+            since=datetime(2029, 1, 1, tzinfo=timezone.utc), timeout=5, poll_interval=0.01
+        )
+    monkeypatch.setenv("PLATFORM_AUTH_TOKEN", "secret-token")
+    argv = ["triggers", "runs", "tri-A", "-o", ORG, "-d", DEP, "--base-url", server.url]
+    assert main(argv) == 1
+    assert named in capsys.readouterr().err
+    # The low-level client returns the platform's pages as they came.
+    page = client.triggers_api().get_trigger_runs(ORG, DEP, "tri-A", "page-2")
+    assert page == pages["page-2"]
 
 
 # -- notebooks --------------------------------------------------------------------------

@@ -1,15 +1,18 @@
 """Cases 2 and 3: exceptions and models cross process boundaries, credentials do not.
 
 Every exception pickles with its message and attributes (a process pool hands it back
-to the parent); a pickled model is its data only: unbound, equal, no token inside.
+to the parent); a pickled model is its data only: unbound, equal, no token inside. A
+copy within the process (``copy.deepcopy``, ``model_copy``) stays bound to the same
+client and acts on the same id.
 """
 
 from __future__ import annotations
 
+import copy as copying
 import multiprocessing
 import pickle
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable
+from typing import Callable, Union
 
 import pytest
 
@@ -18,7 +21,18 @@ from abeja_models import Client, Notebook, Trigger
 from abeja_models.errors import AbejaError, APIConnectionError, APIError, NotFound
 
 from .servers import Connection, Handler, HostileServer
-from .test_resources_identity import DEP, JOB, ORG, client_for, notebook_doc, serve, trigger_doc
+from .test_resources_identity import (
+    DEP,
+    JOB,
+    NOTEBOOKS,
+    ORG,
+    TRIGGERS,
+    client_for,
+    notebook_doc,
+    paths,
+    serve,
+    trigger_doc,
+)
 
 TOKEN = "secret-token"
 
@@ -130,3 +144,56 @@ def test_a_pickled_notebook_is_its_data_unbound_and_without_the_credential(
         with pytest.raises(errors.UnboundModelError):
             action()
     assert len(server.requests) == 1
+
+
+Bound = Union[Trigger, Notebook]
+COPIES: dict[str, Callable[[Bound], Bound]] = {
+    "deepcopy": copying.deepcopy,
+    "model_copy-deep": lambda model: model.model_copy(deep=True),
+    "model_copy-deep-update": lambda model: model.model_copy(deep=True, update={"extra": [1]}),
+}
+"""The deep copies: their data is their own, their client the original's."""
+
+
+@pytest.mark.parametrize("how", list(COPIES))
+def test_a_copied_trigger_is_bound_to_the_same_client_and_id(
+    hostile_server: Callable[[Handler], HostileServer], how: str
+) -> None:
+    answer = trigger_doc("tri-A", user_env_vars={"A": "1"})
+    server = serve(hostile_server, lambda request: answer)
+    trigger = client_for(server).organization(ORG).deployment(DEP).triggers.get("tri-A")
+
+    copy = COPIES[how](trigger)
+    assert isinstance(copy, Trigger)
+    copy.user_env_vars["A"] = "2"  # the data is the copy's own
+    copy.trigger_id = "tri-Z"  # an action still targets the id it was bound with
+    assert copy.refresh().trigger_id == "tri-A"
+    copy.delete()
+
+    assert trigger.user_env_vars == {"A": "1"}
+    assert paths(server)[1:] == [f"GET {TRIGGERS}/tri-A", f"DELETE {TRIGGERS}/tri-A"]
+    assert {request.headers["authorization"] for request in server.requests} == {
+        f"Bearer {TOKEN}"
+    }
+
+
+@pytest.mark.parametrize("how", list(COPIES))
+def test_a_copied_notebook_is_bound_to_the_same_client_and_id(
+    hostile_server: Callable[[Handler], HostileServer], how: str
+) -> None:
+    server = serve(hostile_server, lambda request: notebook_doc("1000000000001"))
+    notebooks = client_for(server).organization(ORG).job_definition(JOB).notebooks
+    notebook = notebooks.get("1000000000001")
+
+    copy = COPIES[how](notebook)
+    assert isinstance(copy, Notebook)
+    copy.name = "renamed"  # the data is the copy's own
+    assert copy.refresh().notebook_id == "1000000000001"
+    copy.delete()
+
+    assert notebook.name == "notebook-1"
+    path = f"{NOTEBOOKS}/1000000000001"
+    assert paths(server)[1:] == [f"GET {path}", f"DELETE {path}"]
+    assert {request.headers["authorization"] for request in server.requests} == {
+        f"Bearer {TOKEN}"
+    }

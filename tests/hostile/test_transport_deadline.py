@@ -1,16 +1,18 @@
 """A deadline bounds the whole call, every read of a trickled body included, on both
-layers and through a caller's session; without one, the read timeout bounds each read."""
+layers and through a caller's session; without one, the read timeout bounds each read.
+A longer limit on one call (``within``, a wait's timeout) keeps the client's shorter one."""
 
 from __future__ import annotations
 
 import time
 import zlib
+from datetime import datetime, timezone
 from typing import Callable
 
 import pytest
 import requests
 
-from abeja_models import APITimeoutError, Client
+from abeja_models import APITimeoutError, Client, Notebook
 
 from .servers import Connection, Handler, HostileServer
 
@@ -131,3 +133,73 @@ def test_the_watchdog_leaves_a_finished_call_and_its_pooled_connection_alone(
         time.sleep(0.1)  # deadlines of earlier calls pass while the connection is idle
     assert len(server.requests) == 5
     assert len(server._open) == 1
+
+
+NOTEBOOK = {
+    "training_notebook_id": "1000000000001",
+    "job_definition_id": "42",
+    "name": "notebook-1",
+    "status": "Pending",
+    "instance_type": "cpu-1",
+    "image": "abeja-inc/all-cpu:19.10",
+    "created_at": "2019-01-01T00:00:00Z",
+    "modified_at": "2019-01-01T00:00:00Z",
+}
+
+
+RUN = {
+    "run_id": "run-1",
+    "trigger_id": TRI,
+    "deployment_id": DEP,
+    "status": "SUCCEEDED",
+    "model_version_id": "ver-1",
+    "input_data": {"$datalake:1": "2222222222222/20190101T000000-x"},
+    "models": {},
+    "retry_count": 5,
+    "user_env_vars": {},
+    "created_at": "2030-01-01T00:00:00Z",
+    "modified_at": "2030-01-01T00:00:00Z",
+}
+
+
+def slow(connection: Connection) -> None:
+    """Every answer 8 s late, and one that would end the wait: a running notebook, a
+    finished run (so a test of a broken deadline fails after 8 s, not after the wait's)."""
+    while (request := connection.read_request()) is not None:
+        time.sleep(8)
+        if "notebooks" in request.target:
+            connection.answer({**NOTEBOOK, "status": "Running"})
+        else:
+            connection.answer({"entries": [RUN]})
+
+
+LONGER_LIMITS: dict[str, Callable[[Client], object]] = {
+    "triggers.within": lambda client: (
+        client.organization(ORG).deployment(DEP).triggers.within(30).get(TRI)
+    ),
+    "notebook.wait_until": lambda client: (
+        client.organization(ORG)
+        .job_definition("job-1")
+        .notebooks.bind(Notebook.model_validate(NOTEBOOK))
+        .wait_until("Running", timeout=60, poll_interval=0.01)
+    ),
+    "trigger.wait_for_runs": lambda client: (
+        client.organization(ORG)
+        .deployment(DEP)
+        .triggers.wait_for_runs(
+            TRI, since=datetime(2019, 1, 1, tzinfo=timezone.utc), timeout=60, poll_interval=0.01
+        )
+    ),
+}
+
+
+@pytest.mark.parametrize("how", list(LONGER_LIMITS))
+def test_a_longer_limit_on_one_call_keeps_the_clients_shorter_deadline(
+    hostile_server: Callable[[Handler], HostileServer], how: str
+) -> None:
+    server = hostile_server(slow)
+    with Client(base_url=server.url, auth_token="t", timeout=30, deadline=1) as client:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError):  # the client's limit, not the wait's timeout
+            LONGER_LIMITS[how](client)
+        assert time.monotonic() - started < 4  # not the 8 s the server takes

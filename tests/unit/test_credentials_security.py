@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import base64
 import traceback
-from typing import Any
+from typing import Any, Union
 
 import pytest
 import requests
 import responses
 
 from abeja_models import Client, __version__
-from abeja_models._config import Credentials, Settings
+from abeja_models._config import (
+    CREDENTIAL_VARIABLES,
+    Credentials,
+    Settings,
+    credentials_from,
+    hide,
+)
 from abeja_models.errors import (
     APIConnectionError,
     APIError,
@@ -209,6 +215,66 @@ def test_no_repr_or_str_shows_a_secret() -> None:
     assert "hidden" in repr(credentials[0])
     assert isinstance(bearer._transport.settings, Settings)
     for made in (bearer, basic, *seeds):
+        made.close()
+
+
+# Secrets of letters and digits in no order any repr uses, so any three characters of one
+# in a text can only be a piece of it. Each with the environment variables that give it.
+CREDENTIAL_KINDS: dict[str, dict[str, tuple[str, str]]] = {
+    "token": {"auth_token": ("PLATFORM_AUTH_TOKEN", "Zq7Vx2Kj9Wb4Ym6T")},
+    "personal-access-token": {
+        "user_id": ("ABEJA_PLATFORM_USER_ID", "1122334455660"),
+        "personal_access_token": ("ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN", "Jx3Qw8Zr5Vk1Pn7G"),
+    },
+    "datasource-secret": {
+        "datasource_id": ("ABEJA_PLATFORM_DATASOURCE_ID", "1234567890123"),
+        "datasource_secret": ("ABEJA_PLATFORM_DATASOURCE_SECRET", "Wk6Zf2Qy9Jv4Xh8M"),
+    },
+}
+
+
+@pytest.mark.parametrize("kind", list(CREDENTIAL_KINDS))
+def test_no_repr_or_str_shows_any_piece_of_a_secret(
+    monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    # Not even its first or last few characters: a repr "helpfully" showing "Zq7V..."
+    # hands out a quarter of the token.
+    given: dict[str, Any] = {name: value for name, (_, value) in CREDENTIAL_KINDS[kind].items()}
+    secret = list(given.values())[-1]
+    for name in CREDENTIAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for variable, value in CREDENTIAL_KINDS[kind].values():
+        monkeypatch.setenv(variable, value)
+    from_environment = Client(base_url=BASE_URL)  # a datasource's only way into a Client
+    clients = [from_environment, from_environment.with_options(deadline=5)]
+    if kind != "datasource-secret":
+        clients.append(Client(base_url=BASE_URL, **given))
+    seeds: list[Union[TriggerAPIClient, NotebookAPIClient]] = [
+        TriggerAPIClient(dict(given), base_url=BASE_URL),
+        NotebookAPIClient(dict(given), base_url=BASE_URL),
+        TriggerAPIClient(base_url=BASE_URL),
+    ]
+    credentials = credentials_from(**given)
+    organization = from_environment.organization(ORG)
+    shown = _texts(
+        hide(secret),
+        credentials,
+        *clients,
+        *seeds,
+        from_environment._transport,
+        from_environment._transport.settings,
+        organization,
+        organization.deployment(DEP).triggers,
+        organization.job_definition("job-1").notebooks,
+    )
+
+    pieces = [secret[at : at + 3] for at in range(len(secret) - 2)]
+    assert [piece for piece in pieces if piece in shown] == []
+    assert credentials is not None
+    kind_of_header, value = credentials.header_value.split()
+    sent = value if kind_of_header == "Bearer" else base64.b64decode(value).decode()
+    assert sent.endswith(secret)  # in use, only never shown
+    for made in (*clients, *seeds):
         made.close()
 
 
