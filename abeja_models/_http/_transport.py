@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import NoReturn, Optional
+from typing import Optional
 from urllib.parse import urlencode
 
 import requests
@@ -115,7 +115,7 @@ class Transport:
                 outcome = _retry.Outcome.answer(answer.status, retry_after)
                 if not _retry.should_retry(method, outcome, attempt, settings.max_retries):
                     self._log_done(request, answer.status, started, attempt)
-                    self._raise_for_answer(answer, answer_lost)
+                    raise error_for_answer(answer, after_lost_answer=answer_lost)
                 why = f"status {answer.status}"
             answer_lost = answer_lost or _retry.may_have_acted(outcome)
             pause = _retry.retry_pause(
@@ -136,7 +136,7 @@ class Transport:
     def _attempt(
         self, method: str, url: str, body: Optional[bytes], give_up_at: Optional[float]
     ) -> Answer:
-        connection = self._connection
+        connection, auth = self._connection, self.settings.credentials
         timeout = self._attempt_timeout(method, url, give_up_at)
         wait = None if give_up_at is None else give_up_at - time.monotonic()
         with connection.slot(wait, method, url) as session:
@@ -154,7 +154,7 @@ class Transport:
                     if response.raw is not None:
                         response.close()
             except UnreadableAnswer as exc:
-                unread = Answer(method, url, response.status_code, response.headers, b"")
+                unread = Answer(method, url, response.status_code, response.headers, b"", auth)
                 raise unusable_answer(str(exc), unread) from None
             except requests.exceptions.SSLError as exc:
                 # A certificate problem does not heal by retrying; report it at once.
@@ -163,7 +163,7 @@ class Transport:
                 ) from exc
             except _ATTEMPT_ERRORS as exc:
                 raise _no_answer(exc, method, url) from exc
-        return Answer(method, url, response.status_code, response.headers, content)
+        return Answer(method, url, response.status_code, response.headers, content, auth)
 
     def _body(
         self, response: requests.Response, give_up_at: Optional[float], method: str, url: str
@@ -231,13 +231,6 @@ class Transport:
                 f"deadline of {self.settings.deadline:g}s ran out", method=method, url=url
             )
         return min(connect, remaining), min(read, remaining)
-
-    def _raise_for_answer(self, answer: Answer, after_lost_answer: bool) -> NoReturn:
-        raise error_for_answer(
-            answer,
-            has_credentials=self.settings.credentials is not None,
-            after_lost_answer=after_lost_answer,
-        )
 
     def _log_done(self, request: ApiRequest, status: int, started: float, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):
