@@ -1,10 +1,8 @@
 """Answers into JSON, models or errors: every error about an answer is built here.
 
-An error is built from a bounded view of the body, never from the whole of it: its first
-``ERROR_VIEW`` bytes, turned into text once, with the call's credentials masked. A body
-that fits in the view is read as JSON for the platform's ``error``, ``error_description``
-and ``error_detail``; a longer one is described by a snippet of the view. So an error
-answer as large as ``max_answer_bytes`` costs about the view to explain, whatever it holds.
+From a bounded view of the body: its first ``ERROR_VIEW`` bytes, made text once, the
+call's credentials masked. A body that fits in it is read as the platform's JSON error; a
+longer one is shown by a snippet. So explaining an answer of any size costs about the view.
 
 The transport's only knowledge of pydantic.
 """
@@ -66,7 +64,7 @@ def invalid_response(answer: Answer, why: str) -> InvalidResponseError:
 
 def unusable_answer(why: str, answer: Answer) -> InvalidResponseError:
     """The error for an answer the SDK cannot use: the server's fault, never the caller's."""
-    return _error(InvalidResponseError, answer, "invalid_response", why, _view(answer))
+    return _error(InvalidResponseError, answer, "invalid_response", why, body=_view(answer))
 
 
 def error_for_answer(answer: Answer, *, after_lost_answer: bool) -> APIError:
@@ -88,30 +86,29 @@ def error_for_answer(answer: Answer, *, after_lost_answer: bool) -> APIError:
         description = f"redirect to {location} not followed; point base_url at it instead"
     if error_class is Unauthorized and answer.credentials is None:
         description += _NO_CREDENTIALS_HINT
-    return _error(error_class, answer, error, description, text, after_lost_answer, detail)
+    return _error(
+        error_class,
+        answer,
+        error,
+        description,
+        body=text,
+        after_lost_answer=after_lost_answer,
+        error_detail=detail,
+    )
 
 
-def _error(
-    error_class: type[ErrorT],
-    answer: Answer,
-    error: str,
-    description: str,
-    text: str,
-    after_lost_answer: bool = False,
-    detail: Any = None,
-) -> ErrorT:
+def _error(cls: type[ErrorT], answer: Answer, error: str, description: str, **more: Any) -> ErrorT:
     """The one constructor of errors about answers: whatever came from the server masked."""
     mask = answer.credentials.mask if answer.credentials is not None else str
-    return error_class(
+    headers = {name: mask(value) for name, value in answer.headers.items()}
+    return cls(
         answer.status,
         mask(error),
         mask(description),
         method=answer.method,
         url=answer.url,
-        headers={name: mask(value) for name, value in answer.headers.items()},
-        body=text,
-        after_lost_answer=after_lost_answer,
-        error_detail=detail,
+        headers=headers,
+        **more,
     )
 
 

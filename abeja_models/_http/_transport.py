@@ -126,11 +126,7 @@ class Transport:
             )
             self._log_retry(request, attempt, why, pause)
             if give_up_at is not None and time.monotonic() + pause >= give_up_at:
-                raise APITimeoutError(
-                    f"deadline of {settings.deadline:g}s would pass before attempt {attempt + 1}",
-                    method=method,
-                    url=url,
-                )
+                raise self._out_of_time(method, url, f"would pass before attempt {attempt + 1}")
             time.sleep(pause)
 
     def _attempt(
@@ -177,24 +173,18 @@ class Transport:
         try:
             content = read(response, limit)
         except _ATTEMPT_ERRORS as exc:
-            shut_down = guard is not None and watchdog.release(guard)
-            if shut_down or time.monotonic() >= give_up_at:
-                raise self._deadline_error(method, url) from exc
+            if watchdog.release(guard) or time.monotonic() >= give_up_at:
+                raise self._out_of_time(method, url, "ran out reading the answer") from exc
             raise
         finally:
-            if guard is not None:
-                watchdog.release(guard)
-        if guard is not None and guard.fired:
-            # A body that ends with its connection read as complete when shut down.
-            raise self._deadline_error(method, url)
+            shut_down = watchdog.release(guard)
+        if shut_down:  # a body that ends with its connection reads as complete when shut down
+            raise self._out_of_time(method, url, "ran out reading the answer")
         return content
 
-    def _deadline_error(self, method: str, url: str) -> APITimeoutError:
-        return APITimeoutError(
-            f"deadline of {self.settings.deadline:g}s ran out reading the answer",
-            method=method,
-            url=url,
-        )
+    def _out_of_time(self, method: str, url: str, what: str) -> APITimeoutError:
+        deadline = self.settings.deadline
+        return APITimeoutError(f"deadline of {deadline:g}s {what}", method=method, url=url)
 
     def _prepare(
         self, session: requests.Session, method: str, url: str, body: Optional[bytes]
@@ -227,9 +217,7 @@ class Transport:
             return connect, read
         remaining = give_up_at - time.monotonic()
         if remaining <= 0:
-            raise APITimeoutError(
-                f"deadline of {self.settings.deadline:g}s ran out", method=method, url=url
-            )
+            raise self._out_of_time(method, url, "ran out")
         return min(connect, remaining), min(read, remaining)
 
     def _log_done(self, request: ApiRequest, status: int, started: float, attempt: int) -> None:
