@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 from collections.abc import Iterator, Mapping
 from typing import Optional, TypeVar, Union
@@ -128,6 +129,24 @@ class Credentials:
     def header_value(self) -> str:
         """The value to send as the ``Authorization`` header."""
         return self._header
+
+    def mask(self, text: str) -> str:
+        """``text`` with every form of this credential's secret replaced by ``***``.
+
+        The forms: the header value, the token or base64 pair, and for basic credentials
+        the decoded ``user:secret`` and the secret alone; each as sent and as JSON escapes
+        it. A form shorter than 4 characters is left, as too common to be told from text.
+        """
+        sent = self._header.partition(" ")[2]
+        forms = [self._header, sent]
+        if self.kind == "basic":
+            pair = base64.b64decode(sent).decode()
+            forms += [pair, pair.partition(":")[2]]
+        for form in forms:
+            for shown in (form, json.dumps(form)[1:-1]):
+                if len(shown) >= 4:
+                    text = text.replace(shown, "***")
+        return text
 
     def __repr__(self) -> str:
         who = f" {self.principal}" if self.principal else ""

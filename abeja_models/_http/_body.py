@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import os
 import socket
 import threading
@@ -179,17 +180,20 @@ class _Decoder:
 class _Guard:
     """One body read under watch: the socket to shut down if its deadline passes."""
 
-    __slots__ = ("at", "connection", "copy", "fired", "raw", "sock")
+    __slots__ = ("connection", "copy", "fired", "raw", "sock")
 
-    def __init__(
-        self, at: float, raw: Any, connection: Any, sock: socket.socket, copy: bool
-    ) -> None:
-        self.at = at
+    def __init__(self, raw: Any, connection: Any, sock: socket.socket, copy: bool) -> None:
         self.raw = raw
         self.connection = connection
         self.sock: Optional[socket.socket] = sock
         self.copy: Optional[socket.socket] = sock if copy else None
         self.fired = False
+
+
+def lock_timeout(seconds: Optional[float]) -> Optional[float]:
+    """``seconds`` as a lock or condition wait can take it: a wait longer than the platform's
+    clock can count (``threading.TIMEOUT_MAX``, which overflows) is a wait without end."""
+    return seconds if seconds is not None and seconds < threading.TIMEOUT_MAX else None
 
 
 class Watchdog:
@@ -211,8 +215,11 @@ class Watchdog:
     def watch(self, response: requests.Response, at: float) -> Optional[_Guard]:
         """Start watching the body read of ``response``, to end by ``at`` (monotonic).
 
-        ``None`` when the answer has no socket of its own to watch (a test double's).
+        ``None`` when the answer has no socket of its own to watch (a test double's), or
+        when ``at`` is not a finite time: a deadline that never comes needs no watching.
         """
+        if not math.isfinite(at):
+            return None
         raw = response.raw
         connection = getattr(raw, "connection", None)  # urllib3's HTTPResponse.connection
         sock = getattr(connection, "sock", None)
@@ -225,7 +232,7 @@ class Watchdog:
             except (AttributeError, OSError, ValueError):
                 return None
             owned_copy = True
-        guard = _Guard(at, raw, connection, sock, owned_copy)
+        guard = _Guard(raw, connection, sock, owned_copy)
         with self._wake:
             if self._thread is None:
                 self._thread = threading.Thread(
@@ -238,12 +245,18 @@ class Watchdog:
                 self._wake.notify()
         return guard
 
-    def release(self, guard: _Guard) -> bool:
-        """Stop watching; whether the deadline had already shut the connection down."""
+    def release(self, guard: Optional[_Guard]) -> bool:
+        """Stop watching (again, or ``None``: nothing to do); whether the deadline had shut
+        the connection down."""
+        if guard is None:
+            return False
         with self._wake:
             if guard.sock is not None:
                 guard.sock = None
                 self._watched -= 1
+                # The entry may wait in the heap a while: it must not keep the connection
+                # (and its socket) alive once the pool has let it go.
+                guard.raw = guard.connection = None
                 # Finished reads leave their entries behind; sweep them when they dominate.
                 if len(self._due) > 64 and len(self._due) > 4 * self._watched:
                     self._due = [entry for entry in self._due if entry[2].sock is not None]
@@ -255,23 +268,26 @@ class Watchdog:
 
     def _run(self) -> None:
         with self._wake:
-            while True:
-                now = time.monotonic()
-                while self._due and self._due[0][2].sock is None:
-                    heapq.heappop(self._due)
-                if not self._due:
-                    self._wake.wait()
-                elif self._due[0][0] > now:
-                    self._wake.wait(self._due[0][0] - now)
-                else:
-                    self._fire(heapq.heappop(self._due)[2])
+            try:
+                while True:
+                    now = time.monotonic()
+                    while self._due and self._due[0][2].sock is None:
+                        heapq.heappop(self._due)
+                    due = self._due[0][0] if self._due else math.inf
+                    if due > now:
+                        self._wake.wait(lock_timeout(due - now))
+                    else:
+                        self._fire(heapq.heappop(self._due)[2])
+            finally:
+                # Should this thread ever fail, the next watch starts another.
+                self._thread = None
 
     def _fire(self, guard: _Guard) -> None:
         sock, guard.sock = guard.sock, None
         self._watched -= 1
         # Only while the answer still holds its connection: once the whole body is read,
         # urllib3 hands the connection back to the pool for another call.
-        if sock is not None and guard.raw.connection is guard.connection:
+        if sock is not None and getattr(guard.raw, "connection", None) is guard.connection:
             guard.fired = True
             with suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from .._config import Credentials
+
 
 @dataclass(frozen=True)
 class ApiRequest:
@@ -21,12 +23,14 @@ class ApiRequest:
 
 @dataclass(frozen=True)
 class Answer:
-    """One answer and the call it answers: everything an error about it must carry."""
+    """One answer and the call it answers: everything an error about it must carry, and
+    the credentials the call was sent with, to mask wherever the body quotes them."""
 
-    __slots__ = ("content", "headers", "method", "status", "url")
+    __slots__ = ("content", "credentials", "headers", "method", "status", "url")
 
     method: str
     url: str
     status: int
     headers: Mapping[str, str]
     content: bytes
+    credentials: Optional[Credentials]

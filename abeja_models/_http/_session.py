@@ -20,6 +20,7 @@ from requests.structures import CaseInsensitiveDict
 from .._config import Credentials, Settings, is_loopback
 from .._version import __version__
 from ..errors import APITimeoutError, ValidationError
+from ._body import lock_timeout
 
 USER_AGENT = f"abeja-models/{__version__}"
 
@@ -97,7 +98,7 @@ class Connection:
         if slots is None:
             yield self._session
             return
-        if not slots.acquire(timeout=None if wait is None else max(wait, 0.0)):
+        if not slots.acquire(timeout=lock_timeout(None if wait is None else max(wait, 0.0))):
             raise APITimeoutError(
                 "the deadline ran out waiting for a free connection", method=method, url=url
             )
@@ -121,7 +122,19 @@ class Connection:
 
 
 class _ApiAdapter(HTTPAdapter):
-    """requests' adapter, minus the cookie parsing of every answer: the API sets none."""
+    """requests' adapter, minus the cookie parsing of every answer: the API sets none, and
+    closing its pooled connections when closed."""
+
+    def close(self) -> None:
+        """Close every pooled connection now (one still in use, when it comes back)."""
+        # urllib3 2's PoolManager.clear() only forgets its pools: their sockets would stay
+        # open for as long as anything (an answer, a traceback) still refers to them.
+        for manager in (self.poolmanager, *self.proxy_manager.values()):
+            for key in manager.pools.keys():  # noqa: SIM118 (its iter() refuses: unsafe)
+                pool = manager.pools.get(key)
+                if pool is not None:
+                    pool.close()
+        super().close()
 
     def build_response(
         self, req: requests.PreparedRequest, resp: urllib3.BaseHTTPResponse

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import NoReturn, Optional
+from typing import Optional
 from urllib.parse import urlencode
 
 import requests
@@ -115,7 +115,7 @@ class Transport:
                 outcome = _retry.Outcome.answer(answer.status, retry_after)
                 if not _retry.should_retry(method, outcome, attempt, settings.max_retries):
                     self._log_done(request, answer.status, started, attempt)
-                    self._raise_for_answer(answer, answer_lost)
+                    raise error_for_answer(answer, after_lost_answer=answer_lost)
                 why = f"status {answer.status}"
             answer_lost = answer_lost or _retry.may_have_acted(outcome)
             pause = _retry.retry_pause(
@@ -126,17 +126,13 @@ class Transport:
             )
             self._log_retry(request, attempt, why, pause)
             if give_up_at is not None and time.monotonic() + pause >= give_up_at:
-                raise APITimeoutError(
-                    f"deadline of {settings.deadline:g}s would pass before attempt {attempt + 1}",
-                    method=method,
-                    url=url,
-                )
+                raise self._out_of_time(method, url, f"would pass before attempt {attempt + 1}")
             time.sleep(pause)
 
     def _attempt(
         self, method: str, url: str, body: Optional[bytes], give_up_at: Optional[float]
     ) -> Answer:
-        connection = self._connection
+        connection, auth = self._connection, self.settings.credentials
         timeout = self._attempt_timeout(method, url, give_up_at)
         wait = None if give_up_at is None else give_up_at - time.monotonic()
         with connection.slot(wait, method, url) as session:
@@ -154,7 +150,7 @@ class Transport:
                     if response.raw is not None:
                         response.close()
             except UnreadableAnswer as exc:
-                unread = Answer(method, url, response.status_code, response.headers, b"")
+                unread = Answer(method, url, response.status_code, response.headers, b"", auth)
                 raise unusable_answer(str(exc), unread) from None
             except requests.exceptions.SSLError as exc:
                 # A certificate problem does not heal by retrying; report it at once.
@@ -163,7 +159,7 @@ class Transport:
                 ) from exc
             except _ATTEMPT_ERRORS as exc:
                 raise _no_answer(exc, method, url) from exc
-        return Answer(method, url, response.status_code, response.headers, content)
+        return Answer(method, url, response.status_code, response.headers, content, auth)
 
     def _body(
         self, response: requests.Response, give_up_at: Optional[float], method: str, url: str
@@ -177,24 +173,18 @@ class Transport:
         try:
             content = read(response, limit)
         except _ATTEMPT_ERRORS as exc:
-            shut_down = guard is not None and watchdog.release(guard)
-            if shut_down or time.monotonic() >= give_up_at:
-                raise self._deadline_error(method, url) from exc
+            if watchdog.release(guard) or time.monotonic() >= give_up_at:
+                raise self._out_of_time(method, url, "ran out reading the answer") from exc
             raise
         finally:
-            if guard is not None:
-                watchdog.release(guard)
-        if guard is not None and guard.fired:
-            # A body that ends with its connection read as complete when shut down.
-            raise self._deadline_error(method, url)
+            shut_down = watchdog.release(guard)
+        if shut_down:  # a body that ends with its connection reads as complete when shut down
+            raise self._out_of_time(method, url, "ran out reading the answer")
         return content
 
-    def _deadline_error(self, method: str, url: str) -> APITimeoutError:
-        return APITimeoutError(
-            f"deadline of {self.settings.deadline:g}s ran out reading the answer",
-            method=method,
-            url=url,
-        )
+    def _out_of_time(self, method: str, url: str, what: str) -> APITimeoutError:
+        deadline = self.settings.deadline
+        return APITimeoutError(f"deadline of {deadline:g}s {what}", method=method, url=url)
 
     def _prepare(
         self, session: requests.Session, method: str, url: str, body: Optional[bytes]
@@ -227,17 +217,8 @@ class Transport:
             return connect, read
         remaining = give_up_at - time.monotonic()
         if remaining <= 0:
-            raise APITimeoutError(
-                f"deadline of {self.settings.deadline:g}s ran out", method=method, url=url
-            )
+            raise self._out_of_time(method, url, "ran out")
         return min(connect, remaining), min(read, remaining)
-
-    def _raise_for_answer(self, answer: Answer, after_lost_answer: bool) -> NoReturn:
-        raise error_for_answer(
-            answer,
-            has_credentials=self.settings.credentials is not None,
-            after_lost_answer=after_lost_answer,
-        )
 
     def _log_done(self, request: ApiRequest, status: int, started: float, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):
