@@ -181,6 +181,9 @@ class APITimeoutError(APIConnectionError):
 class APIError(AbejaError):
     """The platform answered with an error status.
 
+    Whatever the server sent is shown with the call's own credentials masked (``***``),
+    should the server quote them, and is built from the body's first 64 KiB only.
+
     Attributes:
         status_code: the HTTP status.
         error: the platform's short error code (``"bad_request"``), or the status' reason.
