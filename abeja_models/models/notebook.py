@@ -183,7 +183,7 @@ class Notebook(BoundDocument[Notebooks]):
         return notebooks.logs(notebook_id, follow=follow, poll_interval=poll_interval)
 
     def wait_until(
-        self, status: NotebookStatus, *, timeout: float = 600, poll_interval: float = 5
+        self, status: NotebookStatus, *, timeout: Optional[float] = 600, poll_interval: float = 5
     ) -> Notebook:
         """Poll until the notebook reports ``status``; raise ``WaitTimeoutError`` if not.
 
@@ -196,8 +196,9 @@ class Notebook(BoundDocument[Notebooks]):
         ``StatusUnreachableError`` (a ``WaitTimeoutError``), carrying that status.
 
         The object is refreshed at every poll, so it is current when this returns. The
-        call ends within ``timeout`` plus a poll's bookkeeping: each poll's request is
-        bounded by the time that remains, and so is each pause.
+        call ends within ``timeout`` seconds plus a poll's bookkeeping: each poll's request
+        is bounded by the time that remains, and so is each pause. ``timeout=None`` (or
+        ``inf``) waits without end; the client's own ``deadline`` still bounds each poll.
         """
         notebooks, _ = self._bound()
         return notebooks._wait_until(self, status, timeout=timeout, poll_interval=poll_interval)
@@ -206,7 +207,7 @@ class Notebook(BoundDocument[Notebooks]):
         self,
         condition: Callable[[Notebook], bool],
         *,
-        timeout: float = 600,
+        timeout: Optional[float] = 600,
         poll_interval: float = 5,
     ) -> Notebook:
         """Poll until ``condition(notebook)`` is true; raise ``WaitTimeoutError`` if not.

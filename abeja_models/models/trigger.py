@@ -185,7 +185,7 @@ class Trigger(BoundDocument[Triggers]):
         *,
         since: datetime,
         count: Optional[int] = None,
-        timeout: float = 600,
+        timeout: Optional[float] = 600,
         poll_interval: float = 5,
     ) -> list[TriggerRun]:
         """Wait until the runs created since ``since`` have finished; return them, oldest first.

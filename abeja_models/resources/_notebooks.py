@@ -148,7 +148,12 @@ class Notebooks(Collection[Notebook]):
         return iter_log_events(fetch, follow=follow, poll_interval=interval)
 
     def _wait_until(
-        self, notebook: Notebook, status: NotebookStatus, *, timeout: float, poll_interval: float
+        self,
+        notebook: Notebook,
+        status: NotebookStatus,
+        *,
+        timeout: Optional[float],
+        poll_interval: float,
     ) -> Notebook:
         """Poll ``notebook`` (refreshed in place) until it reports ``status``.
 
@@ -186,7 +191,7 @@ class Notebooks(Collection[Notebook]):
         notebook: Notebook,
         condition: Callable[[Notebook], bool],
         *,
-        timeout: float,
+        timeout: Optional[float],
         poll_interval: float,
         goal: str = "meet the condition",
         hopeless: Callable[[Notebook], Optional[WaitTimeoutError]] = lambda notebook: None,

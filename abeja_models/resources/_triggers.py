@@ -124,7 +124,7 @@ class Triggers(Collection[Trigger]):
         *,
         since: datetime,
         count: Optional[int] = None,
-        timeout: float = 600,
+        timeout: Optional[float] = 600,
         poll_interval: float = 5,
     ) -> builtins.list[TriggerRun]:
         """Wait until the runs created since ``since`` have finished; return them, oldest first.
@@ -145,7 +145,7 @@ class Triggers(Collection[Trigger]):
             since: an aware ``datetime``, e.g. ``datetime.now(timezone.utc)`` taken before
                 uploading the data that starts the runs.
             count: how many runs to wait for (at least 1), or ``None`` for every run.
-            timeout: seconds to wait in all (> 0).
+            timeout: seconds to wait in all (> 0), or ``None`` (or ``inf``) for no limit.
             poll_interval: seconds between polls (> 0).
         """
         asked = id_text("trigger_id", trigger_id)

@@ -94,6 +94,7 @@ def test_waits_refuse_a_huge_timeout_by_its_own_name_and_take_inf_as_no_limit(
     assert len(abeja_emulator.requests) == sent
     # "Forever": the wait runs (the client's own deadline still bounds each call).
     assert notebook.wait_for(lambda _: True, timeout=math.inf) is notebook
+    assert notebook.wait_for(lambda _: True, timeout=None) is notebook
     assert job.notebooks.within(math.inf)._transport.settings.deadline == 5
 
 
