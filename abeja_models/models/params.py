@@ -210,8 +210,11 @@ def _words(where: str, info: FieldInfo) -> str:
 
 def _type_words(kind: object, limits: dict[str, object]) -> Optional[str]:
     """The words for a value of ``kind``, taking from ``limits`` the constraints they say."""
+    if kind is str and limits.get("min_length") == 1:
+        del limits["min_length"]
+        return "a non-empty str"
     if kind is str:
-        return "a non-empty str" if limits.pop("min_length", 0) == 1 else "a str"
+        return "a str"
     if kind is int:
         low, high = limits.pop("ge", None), limits.pop("le", None)
         span = "" if low is None else f" >= {low}"

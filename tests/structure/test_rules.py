@@ -75,9 +75,10 @@ def test_changing_a_bound_changes_the_message_with_it() -> None:
     assert error.allowed == "an int from 0 to 8 (not a bool), or None"
 
 
-def test_a_constraint_the_messages_cannot_say_is_named_at_once() -> None:
+@pytest.mark.parametrize("declared", [Field(max_length=3), Field(min_length=5)])
+def test_a_constraint_the_messages_cannot_say_is_named_at_once(declared: Any) -> None:
     class Unsaid(Params):
-        code: str = Field(max_length=3)
+        code: str = declared
         """A short code."""
 
     with pytest.raises(TypeError, match=r"Unsaid\.code: no words for"):
