@@ -96,17 +96,23 @@ class Endpoint(Generic[ResultT]):
     def request(self, arguments: Mapping[str, object]) -> ApiRequest:
         """The request for ``arguments`` (by name), each checked; ``ValidationError`` if not.
 
-        Path arguments must be present; a query or body argument left out is not sent.
-        The body is checked first, then the path, then the query.
+        Every argument of ``parameters`` must be passed, and no other (a ``TypeError``
+        naming them is the caller's slip, never the user's); ``None`` for a query or
+        body argument leaves it out. The body is checked first, then the path, then the
+        query.
         """
+        if arguments.keys() != set(self.parameters):
+            missing = [name for name in self.parameters if name not in arguments]
+            unknown = sorted(set(arguments) - set(self.parameters))
+            raise TypeError(f"{self.name}: arguments not passed {missing}, not its own {unknown}")
         body = None
         if self.params is not None:
-            fields = self.params.model_fields
-            body = self.params.build(**{n: arguments[n] for n in fields if n in arguments}).body()
+            given = {name: arguments[name] for name in self.params.model_fields}
+            body = self.params.build(**given).body()
         segments = {name: path_segment(name, arguments[name]) for name in self.path_parameters}
         query: dict[str, str] = {}
         for name, rule in self.query:
-            text = rule(name, arguments.get(name))
+            text = rule(name, arguments[name])
             if text is not None:
                 query[name] = text
         return ApiRequest(self.method, self.path.format_map(segments), query or None, body)

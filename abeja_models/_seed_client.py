@@ -121,8 +121,8 @@ class SeedClient:
         settings = transport.settings
         return f"<{type(self).__name__} {settings.base_url} credentials={settings.credentials!r}>"
 
-    def _call(self, endpoint: Endpoint[PlatformModel], arguments: Mapping[str, object]) -> Any:
-        """Call ``endpoint`` with ``arguments`` (by name); its answer as the platform sent it.
+    def _call(self, endpoint: Endpoint[PlatformModel], /, **arguments: object) -> Any:
+        """Call ``endpoint`` with every one of its arguments, by name; the answer as sent.
 
         That is a JSON object, or for an endpoint answering so a list of them, refused
         (``InvalidResponseError``) when it is about another resource than asked.

@@ -8,21 +8,19 @@ becomes an option here, and its value reaches the call under the field's name.
 from __future__ import annotations
 
 import argparse
-import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 import typing_extensions
-from pydantic import BaseModel
 
 from .. import _endpoints as endpoints
 from ..errors import ValidationError
 from ..models._base import PlatformModel
+from ..models.params import Params, optional_of
 
 _LITERALS = (typing.Literal, typing_extensions.Literal)
-_UNIONS = (Union, getattr(types, "UnionType", Union))  # Optional[X], and X | None from 3.10
 
 
 @dataclass(frozen=True)
@@ -31,10 +29,11 @@ class ParamOptions:
 
     ``shell`` holds what the command line adds to a field, as ``add_argument`` keywords
     (``help``, ``default``, ...), and ``flag``, the option's spelling when it is not the
-    field's name in dashes. ``convert`` turns an option's value into the field's.
+    field's name in dashes; the help is the field's rule (``Params.rule``) unless given.
+    ``convert`` turns an option's value into the field's.
     """
 
-    model: type[BaseModel]
+    model: type[Params]
     shell: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     convert: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
 
@@ -50,7 +49,7 @@ class ParamOptions:
             typed = _typed(info.annotation)
             if typed is None and not {"type", "action"} & extra.keys():
                 raise TypeError(f"{self.model.__name__}.{name}: say in `shell` how to read it")
-            keywords = {**(typed or {}), **extra}
+            keywords = {"help": self.model.rule(name), **(typed or {}), **extra}
             keywords.setdefault("required", info.is_required() and "default" not in keywords)
             parser.add_argument(self._flag(name), dest=name, **keywords)
 
@@ -68,7 +67,7 @@ class ParamOptions:
 
 def _typed(annotation: object) -> Optional[dict[str, Any]]:
     """What a field's type says about its option (``type=int``, the choices); ``None``: unknown."""
-    kind = _optional_of(annotation)
+    kind = optional_of(annotation)
     if kind is str:
         return {}
     if kind is int:
@@ -78,16 +77,7 @@ def _typed(annotation: object) -> Optional[dict[str, Any]]:
     return None
 
 
-def _optional_of(annotation: object) -> object:
-    """``X`` for ``Optional[X]``, else the annotation itself."""
-    if typing.get_origin(annotation) in _UNIONS:
-        members = [kind for kind in typing.get_args(annotation) if kind is not type(None)]
-        if len(members) == 1:
-            return members[0]
-    return annotation
-
-
-def _body(endpoint: endpoints.Endpoint[PlatformModel]) -> type[BaseModel]:
+def _body(endpoint: endpoints.Endpoint[PlatformModel]) -> type[Params]:
     """The parameter model of ``endpoint``'s body."""
     if endpoint.params is None:
         raise TypeError(f"{endpoint.name} takes no body: it has no options to read")
@@ -116,7 +106,6 @@ CREATE_TRIGGER = ParamOptions(
         "version_id": {"help": "the version to run (ver-...)"},
         "input_service_name": {"default": "datalake"},
         "input_service_id": {"help": "the DataLake channel id"},
-        "retry_count": {"help": "0..9 (platform default 5)"},
         "environment": {
             "flag": "--env",
             "action": "append",

@@ -8,15 +8,30 @@ models, so each rule exists once. A broken rule raises
 from __future__ import annotations
 
 import re
+import types
+import typing
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import ClassVar, Optional
+from typing import Any, Callable, Optional, Union
 from urllib.parse import quote
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from typing_extensions import Final, Literal, Self
+import typing_extensions
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+from typing_extensions import Annotated, Final, Literal, Self
 
 from ..errors import ValidationError
+
+if typing.TYPE_CHECKING:
+    from pydantic_core import CoreSchema
 
 __all__ = [
     "CreateTriggerParams",
@@ -118,23 +133,97 @@ def _utf8(text: str) -> bool:
     return True
 
 
-def check_instance_type(value: str, parameter: str = "instance_type") -> str:
-    """Check the platform's instance type grammar; the number must be positive."""
+def _is_instance_type(value: str) -> bool:
+    """The platform's instance type grammar, with a positive number."""
     match = _INSTANCE_TYPE.fullmatch(value)
     try:
-        positive = match is not None and Decimal(match.group(3)) > 0
+        return match is not None and Decimal(match.group(3)) > 0
     except InvalidOperation:
-        positive = False
-    if not positive:
-        raise ValidationError(parameter, INSTANCE_TYPE_RULE, value)
-    return value
+        return False
 
 
-def check_image(value: str, parameter: str = "image") -> str:
-    """Check a docker image reference (``[host[:port]/]name[:tag][@digest]``)."""
-    if len(value) > 255 or not _IMAGE.fullmatch(value):
-        raise ValidationError(parameter, IMAGE_RULE, value)
-    return value
+def _is_image(value: str) -> bool:
+    """A docker image reference (``[host[:port]/]name[:tag][@digest]``)."""
+    return len(value) <= 255 and _IMAGE.fullmatch(value) is not None
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """A rule on a text parameter that no pydantic constraint states: its check and its words.
+
+    Placed in the parameter's ``Annotated`` metadata, it is both what pydantic runs and
+    what a refusal says (``Params.rule``), so the two cannot drift apart.
+    """
+
+    words: str
+    """What the rule allows, as a refusal says it."""
+    matches: Callable[[str], bool]
+    """Whether a str obeys the rule."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        """Run the check after pydantic's own validation of the type (``None`` passes)."""
+        return AfterValidator(self._checked).__get_pydantic_core_schema__(source, handler)
+
+    def _checked(self, value: Optional[str]) -> Optional[str]:
+        if value is not None and not self.matches(value):
+            raise ValueError(self.words)
+        return value
+
+
+_UNIONS = (Union, getattr(types, "UnionType", Union))  # Optional[X], and X | None from 3.10
+_LITERALS = (typing.Literal, typing_extensions.Literal)
+_WORDED = ("ge", "le", "min_length")
+"""The constraints ``Params.rule`` puts in words; a parameter with another is an error."""
+
+
+def optional_of(annotation: object) -> object:
+    """``X`` for ``Optional[X]``, else the annotation itself."""
+    if typing.get_origin(annotation) in _UNIONS:
+        members = [kind for kind in typing.get_args(annotation) if kind is not type(None)]
+        if len(members) == 1:
+            return members[0]
+    return annotation
+
+
+def _words(where: str, info: FieldInfo) -> str:
+    """What a parameter allows, said from its one declaration: its type and constraints."""
+    kind = optional_of(info.annotation)
+    limits: dict[str, object] = {}
+    words = None
+    for item in info.metadata:
+        if isinstance(item, Grammar):
+            words = item.words
+            continue
+        found = {name: getattr(item, name) for name in _WORDED if hasattr(item, name)}
+        if not found:
+            raise TypeError(f"{where}: no words for the constraint {item!r}; see Params.rule")
+        limits.update(found)
+    if words is None:
+        words = _type_words(kind, limits)
+    if words is None or limits:
+        raise TypeError(f"{where}: no words for {kind!r} with {limits}; see Params.rule")
+    return words if kind is info.annotation else words + ", or None"
+
+
+def _type_words(kind: object, limits: dict[str, object]) -> Optional[str]:
+    """The words for a value of ``kind``, taking from ``limits`` the constraints they say."""
+    if kind is str and limits.get("min_length") == 1:
+        del limits["min_length"]
+        return "a non-empty str"
+    if kind is str:
+        return "a str"
+    if kind is int:
+        low, high = limits.pop("ge", None), limits.pop("le", None)
+        span = "" if low is None else f" >= {low}"
+        span = span if high is None else f" <= {high}" if low is None else f" from {low} to {high}"
+        return f"an int{span} (not a bool)"
+    if typing.get_origin(kind) in _LITERALS:
+        return " or ".join(repr(choice) for choice in typing.get_args(kind))
+    if kind == dict[str, str]:
+        return "a dict of str to str"
+    return None
 
 
 class Params(BaseModel):
@@ -150,7 +239,16 @@ class Params(BaseModel):
         protected_namespaces=(),
         use_attribute_docstrings=True,  # the string under each field is its description
     )
-    allowed: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def rule(cls, parameter: str) -> str:
+        """What ``parameter`` allows, in the words every refusal of it uses.
+
+        Said from the field's declaration alone (its type, ``ge``/``le``/``min_length``,
+        the choices of a ``Literal``, a ``Grammar``), so changing a constraint changes
+        the message with it; a constraint it cannot say is a ``TypeError``.
+        """
+        return _words(f"{cls.__name__}.{parameter}", cls.model_fields[parameter])
 
     @classmethod
     def build(cls, **values: object) -> Self:
@@ -163,7 +261,7 @@ class Params(BaseModel):
             if isinstance(cause, ValidationError):
                 raise cause from None
             parameter = str(error["loc"][0]) if error["loc"] else "arguments"
-            allowed = cls.allowed.get(parameter) or error["msg"]
+            allowed = cls.rule(parameter) if parameter in cls.model_fields else error["msg"]
             # The whole argument, not the inner value at fault ({"A": 1}, not 1).
             value = values.get(parameter, error.get("input"))
             raise ValidationError(parameter, allowed, value) from None
@@ -175,7 +273,7 @@ class Params(BaseModel):
         for name in type(self).model_fields:
             value = getattr(self, name)
             if not _all_utf8(value):
-                allowed = self.allowed.get(name, "text") + " (valid Unicode: no lone surrogates)"
+                allowed = type(self).rule(name) + " (valid Unicode: no lone surrogates)"
                 raise ValidationError(name, allowed, value)
         return self
 
@@ -193,25 +291,12 @@ def _all_utf8(value: object) -> bool:
     return True
 
 
-_NON_EMPTY = "a non-empty str"
 MAX_DISTRIBUTION: Final = 2**63 - 1
 """The largest ``distribution`` accepted: a signed 64-bit int."""
 
 
 class CreateTriggerParams(Params):
     """The body of *create trigger*: what runs, on which data, and how."""
-
-    allowed: ClassVar[dict[str, str]] = {
-        "version_id": _NON_EMPTY,
-        "input_service_name": _NON_EMPTY + " (only 'datalake' for now)",
-        "input_service_id": _NON_EMPTY + " (the DataLake channel id)",
-        "model_id": _NON_EMPTY + " or None",
-        "output_service_name": "a str given together with output_service_id, or None",
-        "output_service_id": "a str given together with output_service_name, or None",
-        "retry_count": "an int from 0 to 9 (not a bool), or None for the default 5",
-        "distribution": "an int from 0 to 2**63 - 1 (not a bool), or None",
-        "environment": "a dict of str to str, or None",
-    }
 
     version_id: str = Field(min_length=1)
     """The id of the deployment version to run (``ver-...``)."""
@@ -238,7 +323,8 @@ class CreateTriggerParams(Params):
         name, service_id = self.output_service_name, self.output_service_id
         if (name is None) != (service_id is None):
             missing = "output_service_id" if service_id is None else "output_service_name"
-            raise ValidationError(missing, self.allowed[missing], None)
+            both = "both or neither of output_service_name and output_service_id"
+            raise ValidationError(missing, both, None)
         return self
 
     def body(self) -> dict[str, object]:
@@ -252,34 +338,16 @@ class CreateTriggerParams(Params):
 class NotebookParams(Params):
     """The body of *create notebook* and *update notebook*: every field optional."""
 
-    allowed: ClassVar[dict[str, str]] = {
-        "instance_type": INSTANCE_TYPE_RULE + ", or None",
-        "image": IMAGE_RULE + ", or None",
-        "notebook_type": "'notebook' or 'lab', or None",
-    }
-
-    instance_type: Optional[str] = None
+    instance_type: Annotated[Optional[str], Grammar(INSTANCE_TYPE_RULE, _is_instance_type)] = None
     """The machine, in the grammar ``(cpu|gpu)(:[a-d])?-<positive number>``."""
-    image: Optional[str] = None
+    image: Annotated[Optional[str], Grammar(IMAGE_RULE, _is_image)] = None
     """A Docker image reference, such as ``abeja-inc/all-cpu:19.10``."""
     notebook_type: Optional[NotebookType] = None
     """``"notebook"`` (Jupyter Notebook) or ``"lab"`` (JupyterLab)."""
 
-    @field_validator("instance_type")
-    @classmethod
-    def _instance_type(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else check_instance_type(value)
-
-    @field_validator("image")
-    @classmethod
-    def _image(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else check_image(value)
-
 
 class StartNotebookParams(Params):
     """The body of *start notebook*."""
-
-    allowed: ClassVar[dict[str, str]] = {"notebook_type": "'notebook' or 'lab', or None"}
 
     notebook_type: Optional[NotebookType] = None
     """Switch to ``"notebook"`` or ``"lab"`` while starting; ``None`` keeps it."""

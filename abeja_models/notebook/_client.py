@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
+from typing import Optional, Union
 
 from .. import _endpoints as endpoints
 from .._seed_client import SeedClient, refusals_as_bad_request
@@ -54,7 +54,15 @@ class APIClient(SeedClient):
         notebook_type: Optional[NotebookType] = None,
     ) -> NotebookDict:
         """Create a notebook (``instance_type`` like ``cpu-1``, ``notebook_type`` notebook/lab)."""
-        return cast("NotebookDict", self._call(endpoints.CREATE_NOTEBOOK, locals()))
+        answer: NotebookDict = self._call(
+            endpoints.CREATE_NOTEBOOK,
+            organization_id=organization_id,
+            job_definition_name=job_definition_name,
+            instance_type=instance_type,
+            image=image,
+            notebook_type=notebook_type,
+        )
+        return answer
 
     @refusals_as_bad_request
     def get_notebooks(self, organization_id: str, job_definition_name: str) -> NotebookListResult:
@@ -63,7 +71,12 @@ class APIClient(SeedClient):
         Returned as the platform sent it: where it answers with a bare list of
         notebooks, that list (``isinstance(result, list)`` tells the two apart).
         """
-        return cast("NotebookListResult", self._call(endpoints.GET_NOTEBOOKS, locals()))
+        answer: NotebookListResult = self._call(
+            endpoints.GET_NOTEBOOKS,
+            organization_id=organization_id,
+            job_definition_name=job_definition_name,
+        )
+        return answer
 
     @refusals_as_bad_request
     def get_notebook(
@@ -73,7 +86,13 @@ class APIClient(SeedClient):
         notebook_id: Optional[Union[str, int]] = None,
     ) -> NotebookDict:
         """Get one notebook as a dict (``notebook_id`` is required despite its default)."""
-        return cast("NotebookDict", self._call(endpoints.GET_NOTEBOOK, locals()))
+        answer: NotebookDict = self._call(
+            endpoints.GET_NOTEBOOK,
+            organization_id=organization_id,
+            job_definition_name=job_definition_name,
+            notebook_id=notebook_id,
+        )
+        return answer
 
     @refusals_as_bad_request
     def update_notebook(
@@ -86,14 +105,29 @@ class APIClient(SeedClient):
         notebook_type: Optional[NotebookType] = None,
     ) -> NotebookDict:
         """Change a notebook's instance type, image or notebook type."""
-        return cast("NotebookDict", self._call(endpoints.UPDATE_NOTEBOOK, locals()))
+        answer: NotebookDict = self._call(
+            endpoints.UPDATE_NOTEBOOK,
+            organization_id=organization_id,
+            job_definition_name=job_definition_name,
+            notebook_id=notebook_id,
+            instance_type=instance_type,
+            image=image,
+            notebook_type=notebook_type,
+        )
+        return answer
 
     @refusals_as_bad_request
     def delete_notebook(
         self, organization_id: str, job_definition_name: str, notebook_id: Union[str, int]
     ) -> DeletedNotebookDict:
         """Delete a notebook: ``{"value": {"message": "<id> deleted"}}``."""
-        return cast("DeletedNotebookDict", self._call(endpoints.DELETE_NOTEBOOK, locals()))
+        answer: DeletedNotebookDict = self._call(
+            endpoints.DELETE_NOTEBOOK,
+            organization_id=organization_id,
+            job_definition_name=job_definition_name,
+            notebook_id=notebook_id,
+        )
+        return answer
 
     @refusals_as_bad_request
     def start_notebook(
@@ -104,14 +138,27 @@ class APIClient(SeedClient):
         notebook_type: Optional[NotebookType] = None,
     ) -> NotebookActionResult:
         """Start a notebook; the platform answers with the notebook or a ``message``."""
-        return cast("NotebookActionResult", self._call(endpoints.START_NOTEBOOK, locals()))
+        answer: NotebookActionResult = self._call(
+            endpoints.START_NOTEBOOK,
+            organization_id=organization_id,
+            job_definition_name=job_definition_name,
+            notebook_id=notebook_id,
+            notebook_type=notebook_type,
+        )
+        return answer
 
     @refusals_as_bad_request
     def stop_notebook(
         self, organization_id: str, job_definition_name: str, notebook_id: Union[str, int]
     ) -> NotebookActionResult:
         """Stop a notebook; the platform answers with the notebook or a ``message``."""
-        return cast("NotebookActionResult", self._call(endpoints.STOP_NOTEBOOK, locals()))
+        answer: NotebookActionResult = self._call(
+            endpoints.STOP_NOTEBOOK,
+            organization_id=organization_id,
+            job_definition_name=job_definition_name,
+            notebook_id=notebook_id,
+        )
+        return answer
 
     @refusals_as_bad_request
     def get_notebook_recent_logs(
@@ -123,6 +170,12 @@ class APIClient(SeedClient):
         next_backward_token: Optional[str] = None,
     ) -> NotebookLogPageDict:
         """Get a page of a notebook's log: ``{"events", "next_forward_token", ...}``."""
-        page = self._call(endpoints.GET_NOTEBOOK_RECENT_LOGS, locals())
-        return cast("NotebookLogPageDict", page)
-
+        answer: NotebookLogPageDict = self._call(
+            endpoints.GET_NOTEBOOK_RECENT_LOGS,
+            organization_id=organization_id,
+            job_definition_name=job_definition_name,
+            notebook_id=notebook_id,
+            next_forward_token=next_forward_token,
+            next_backward_token=next_backward_token,
+        )
+        return answer

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Callable, Optional
 
 from .. import _endpoints as endpoints
@@ -81,11 +81,12 @@ class Notebooks(Collection[Notebook]):
             image: e.g. ``"abeja-inc/all-cpu:19.10"`` (see ``Images``).
             notebook_type: ``"notebook"`` or ``"lab"``.
         """
-        return self._one(endpoints.CREATE_NOTEBOOK, locals())
+        settings = {"instance_type": instance_type, "image": image, "notebook_type": notebook_type}
+        return self._one(endpoints.CREATE_NOTEBOOK, settings)
 
     def get(self, notebook_id: str) -> Notebook:
         """Fetch one notebook; an answer about another notebook is an ``InvalidResponseError``."""
-        return self._one(endpoints.GET_NOTEBOOK, locals())
+        return self._one(endpoints.GET_NOTEBOOK, {"notebook_id": notebook_id})
 
     def list(self) -> builtins.list[Notebook]:
         """Fetch the notebooks of this job definition."""
@@ -102,7 +103,8 @@ class Notebooks(Collection[Notebook]):
         notebook_type: Optional[NotebookType] = None,
     ) -> Notebook:
         """Change a notebook's instance type, image or notebook type."""
-        return self._acted_on(endpoints.UPDATE_NOTEBOOK, locals())
+        changes = {"instance_type": instance_type, "image": image, "notebook_type": notebook_type}
+        return self._acted_on(endpoints.UPDATE_NOTEBOOK, {"notebook_id": notebook_id, **changes})
 
     def delete(self, notebook_id: str) -> None:
         """Delete a notebook; `NotFound` if there is no such notebook.
@@ -110,15 +112,16 @@ class Notebooks(Collection[Notebook]):
         When an attempt's answer was lost and the retry finds the notebook gone, that
         attempt deleted it, and the call succeeds.
         """
-        self._delete(endpoints.DELETE_NOTEBOOK, locals())
+        self._delete(endpoints.DELETE_NOTEBOOK, {"notebook_id": notebook_id})
 
     def start(self, notebook_id: str, *, notebook_type: Optional[NotebookType] = None) -> Notebook:
         """Start a notebook and return it as it is now (``Pending`` until it runs)."""
-        return self._acted_on(endpoints.START_NOTEBOOK, locals())
+        given = {"notebook_id": notebook_id, "notebook_type": notebook_type}
+        return self._acted_on(endpoints.START_NOTEBOOK, given)
 
     def stop(self, notebook_id: str) -> Notebook:
         """Stop a notebook and return it as it is now."""
-        return self._acted_on(endpoints.STOP_NOTEBOOK, locals())
+        return self._acted_on(endpoints.STOP_NOTEBOOK, {"notebook_id": notebook_id})
 
     def logs(
         self, notebook_id: str, *, follow: bool = False, poll_interval: float = 2.0
@@ -135,7 +138,8 @@ class Notebooks(Collection[Notebook]):
             raise ValidationError("follow", "True or False", follow)
         interval = check_seconds("poll_interval", poll_interval)
         endpoint = endpoints.GET_NOTEBOOK_RECENT_LOGS
-        arguments = self._arguments({"notebook_id": notebook_id})
+        tokens = {"next_forward_token": None, "next_backward_token": None}
+        arguments = self._arguments({"notebook_id": notebook_id, **tokens})
         first = endpoint.request(arguments)
 
         def fetch(token: Optional[str]) -> NotebookLogPage:
@@ -225,7 +229,7 @@ class Notebooks(Collection[Notebook]):
         )
 
     def _acted_on(
-        self, endpoint: endpoints.Endpoint[Notebook], given: dict[str, object]
+        self, endpoint: endpoints.Endpoint[Notebook], given: Mapping[str, object]
     ) -> Notebook:
         # start/stop/update answer with the notebook, or with the placeholder id 0 (as
         # the documents show), or (seen in practice) only a message: then the notebook

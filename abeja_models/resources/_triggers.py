@@ -68,11 +68,22 @@ class Triggers(Collection[Trigger]):
 
         A create is never retried once the platform may have processed it.
         """
-        return self._one(endpoints.CREATE_TRIGGER, locals())
+        arguments = {
+            "version_id": version_id,
+            "input_service_id": input_service_id,
+            "input_service_name": input_service_name,
+            "model_id": model_id,
+            "retry_count": retry_count,
+            "distribution": distribution,
+            "environment": environment,
+            "output_service_name": output_service_name,
+            "output_service_id": output_service_id,
+        }
+        return self._one(endpoints.CREATE_TRIGGER, arguments)
 
     def get(self, trigger_id: str) -> Trigger:
         """Fetch one trigger; an answer about another trigger is an ``InvalidResponseError``."""
-        return self._one(endpoints.GET_TRIGGER, locals())
+        return self._one(endpoints.GET_TRIGGER, {"trigger_id": trigger_id})
 
     def list(self) -> builtins.list[Trigger]:
         """Fetch every trigger of this deployment."""
@@ -86,7 +97,7 @@ class Triggers(Collection[Trigger]):
         When an attempt's answer was lost and the retry finds the trigger gone, that
         attempt deleted it, and the call succeeds.
         """
-        self._delete(endpoints.DELETE_TRIGGER, locals())
+        self._delete(endpoints.DELETE_TRIGGER, {"trigger_id": trigger_id})
 
     def runs(
         self,
@@ -206,7 +217,8 @@ class Triggers(Collection[Trigger]):
         # time that remains. The first request is built now, so its arguments are
         # checked before the first run is asked for.
         endpoint = endpoints.GET_TRIGGER_RUNS
-        arguments = self._arguments({"trigger_id": trigger_id, "scan_forward": scan_forward})
+        given = {"trigger_id": trigger_id, "scan_forward": scan_forward, "next_page_token": None}
+        arguments = self._arguments(given)
         first = endpoint.request(arguments)
         owner = {
             "trigger_id": id_text("trigger_id", trigger_id),

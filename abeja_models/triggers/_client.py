@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, cast
+from typing import Optional
 
 from .. import _endpoints as endpoints
 from .._seed_client import SeedClient, refusals_as_bad_request
@@ -49,24 +49,53 @@ class APIClient(SeedClient):
         ``retry_count`` is 0..9 (platform default 5); ``output_service_name`` and
         ``output_service_id`` go together. Returns the new trigger as a dict.
         """
-        return cast("TriggerDict", self._call(endpoints.CREATE_TRIGGER, locals()))
+        answer: TriggerDict = self._call(
+            endpoints.CREATE_TRIGGER,
+            organization_id=organization_id,
+            deployment_id=deployment_id,
+            version_id=version_id,
+            input_service_name=input_service_name,
+            input_service_id=input_service_id,
+            output_service_name=output_service_name,
+            output_service_id=output_service_id,
+            distribution=distribution,
+            retry_count=retry_count,
+            environment=environment,
+            model_id=model_id,
+        )
+        return answer
 
     @refusals_as_bad_request
     def get_trigger(self, organization_id: str, deployment_id: str, trigger_id: str) -> TriggerDict:
         """Get one trigger as a dict."""
-        return cast("TriggerDict", self._call(endpoints.GET_TRIGGER, locals()))
+        answer: TriggerDict = self._call(
+            endpoints.GET_TRIGGER,
+            organization_id=organization_id,
+            deployment_id=deployment_id,
+            trigger_id=trigger_id,
+        )
+        return answer
 
     @refusals_as_bad_request
     def get_triggers(self, organization_id: str, deployment_id: str) -> TriggerListDict:
         """Get a deployment's triggers: ``{"entries": [...]}``."""
-        return cast("TriggerListDict", self._call(endpoints.GET_TRIGGERS, locals()))
+        answer: TriggerListDict = self._call(
+            endpoints.GET_TRIGGERS, organization_id=organization_id, deployment_id=deployment_id
+        )
+        return answer
 
     @refusals_as_bad_request
     def delete_trigger(
         self, organization_id: str, deployment_id: str, trigger_id: str
     ) -> MessageDict:
         """Delete a trigger: ``{"message": "<trigger_id> deleted"}``."""
-        return cast("MessageDict", self._call(endpoints.DELETE_TRIGGER, locals()))
+        answer: MessageDict = self._call(
+            endpoints.DELETE_TRIGGER,
+            organization_id=organization_id,
+            deployment_id=deployment_id,
+            trigger_id=trigger_id,
+        )
+        return answer
 
     @refusals_as_bad_request
     def get_trigger_runs(
@@ -82,4 +111,12 @@ class APIClient(SeedClient):
         Newest first unless ``scan_forward=True``. Pass the page's ``next_page_token``
         to get the next one; it is ``None`` on the last page.
         """
-        return cast("TriggerRunPageDict", self._call(endpoints.GET_TRIGGER_RUNS, locals()))
+        answer: TriggerRunPageDict = self._call(
+            endpoints.GET_TRIGGER_RUNS,
+            organization_id=organization_id,
+            deployment_id=deployment_id,
+            trigger_id=trigger_id,
+            next_page_token=next_page_token,
+            scan_forward=scan_forward,
+        )
+        return answer
