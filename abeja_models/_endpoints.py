@@ -128,8 +128,9 @@ class Endpoint(Generic[ResultT]):
     ) -> None:
         """Refuse an answer about another resource than asked, or with tokens that cannot go back.
 
-        The id is compared as text (ints as decimal). Either failure is the server's:
-        ``InvalidResponseError``, never the caller's ``ValidationError``.
+        What the resource layer asks of every answer (its bound objects must act on the id
+        they were bound with). The id is compared as text (ints as decimal). Either failure
+        is the server's: ``InvalidResponseError``, never the caller's ``ValidationError``.
         """
         about = self.about
         if about is not None and not self.names_none(document):
@@ -138,6 +139,10 @@ class Endpoint(Generic[ResultT]):
             if not _is_id(found, wanted):
                 why = f"asked about {about.parameter} {wanted}, the answer holds {found!r}"
                 raise unusable_answer(f"{why} in {about.key}", answer)
+        self.check_tokens(document, answer)
+
+    def check_tokens(self, document: Mapping[str, object], answer: Answer) -> None:
+        """Refuse an answer whose paging tokens could not be sent back (both layers)."""
         for key in self.tokens:
             token = document.get(key)
             if token and not is_token(token):

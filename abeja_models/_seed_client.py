@@ -124,8 +124,11 @@ class SeedClient:
     def _call(self, endpoint: Endpoint[PlatformModel], /, **arguments: object) -> Any:
         """Call ``endpoint`` with every one of its arguments, by name; the answer as sent.
 
-        That is a JSON object, or for an endpoint answering so a list of them, refused
-        (``InvalidResponseError``) when it is about another resource than asked.
+        That is a JSON object, or for an endpoint answering so a list of them (anything
+        else, or a paging token that could not be sent back, is an
+        ``InvalidResponseError``). As with the platform SDK, the ids in it are not compared
+        with those asked about: the caller passed every id, and the reference documents'
+        own example answers hold other ids than their requests.
         """
         answer = self._transport.send(endpoint.request(arguments))
         data = decode_json(answer)
@@ -134,7 +137,7 @@ class SeedClient:
                 _as_dict(entry, answer)
             return data
         document = _as_dict(data, answer)
-        endpoint.check_answer(document, arguments, answer)
+        endpoint.check_tokens(document, answer)
         return document
 
 

@@ -47,26 +47,14 @@ def test_a_retry_after_too_long_to_wait_is_kept_on_the_error(
     assert '"slow down"' in error.body
 
 
-@pytest.mark.parametrize("layer", ["resources", "low-level"])
 def test_an_answer_about_another_trigger_carries_the_exchange(
-    api: responses.RequestsMock,
-    client: Client,
-    trigger_api: TriggerAPIClient,
-    trigger_doc: dict[str, Any],
-    layer: str,
+    api: responses.RequestsMock, client: Client, trigger_doc: dict[str, Any]
 ) -> None:
     trigger_doc.update(organization_id=ORG, deployment_id=DEPLOYMENT, trigger_id="tri-other")
     api.get(f"{TRIGGERS}/tri-1", json=trigger_doc, headers={"X-Request-Id": "req-8"})
 
-    triggers = client.organization(ORG).deployment(DEPLOYMENT).triggers
-    get = (
-        triggers.get
-        if layer == "resources"
-        else (lambda trigger_id: trigger_api.get_trigger(ORG, DEPLOYMENT, trigger_id))
-    )
-
     with pytest.raises(InvalidResponseError) as caught:
-        get("tri-1")
+        client.organization(ORG).deployment(DEPLOYMENT).triggers.get("tri-1")
 
     error = caught.value
     assert (error.method, error.url, error.status_code) == ("GET", f"{TRIGGERS}/tri-1", 200)
