@@ -16,6 +16,7 @@ from typing import Callable, Generic, Optional, TypeVar
 from ._http import Answer, ApiRequest, unusable_answer
 from .errors import ValidationError
 from .models._base import PlatformModel
+from .models._rules import id_text, is_token, optional_bool, optional_token, path_segment
 from .models.notebook import Notebook, NotebookList, NotebookLogPage
 from .models.params import (
     CreateTriggerParams,
@@ -23,11 +24,7 @@ from .models.params import (
     Params,
     StartNotebookParams,
     StopNotebookParams,
-    id_text,
-    is_token,
-    optional_bool,
-    optional_token,
-    path_segment,
+    UpdateNotebookParams,
 )
 from .models.trigger import Trigger, TriggerList, TriggerRunPage
 
@@ -181,7 +178,7 @@ CREATE_NOTEBOOK = Endpoint("create_notebook", "POST", _NOTEBOOKS, Notebook, Note
 GET_NOTEBOOKS = Endpoint("get_notebooks", "GET", _NOTEBOOKS, NotebookList, bare_list=True)
 GET_NOTEBOOK = Endpoint("get_notebook", "GET", _NOTEBOOK, Notebook, about=_ABOUT_NOTEBOOK)
 UPDATE_NOTEBOOK = Endpoint(
-    "update_notebook", "PUT", _NOTEBOOK, Notebook, NotebookParams, about=_ACTED_ON
+    "update_notebook", "PUT", _NOTEBOOK, Notebook, UpdateNotebookParams, about=_ACTED_ON
 )
 DELETE_NOTEBOOK = Endpoint("delete_notebook", "DELETE", _NOTEBOOK, PlatformModel)
 START_NOTEBOOK = Endpoint(

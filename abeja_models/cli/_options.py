@@ -18,7 +18,8 @@ import typing_extensions
 from .. import _endpoints as endpoints
 from ..errors import ValidationError
 from ..models._base import PlatformModel
-from ..models.params import Params, optional_of
+from ..models._rules import optional_of
+from ..models.params import Params
 
 _LITERALS = (typing.Literal, typing_extensions.Literal)
 

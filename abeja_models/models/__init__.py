@@ -21,6 +21,7 @@ from .params import (
     NotebookParams,
     NotebookType,
     StartNotebookParams,
+    UpdateNotebookParams,
 )
 from .trigger import (
     Trigger as Trigger,
@@ -43,6 +44,7 @@ __all__ = [
     "PlatformModel",
     "StartNotebookParams",
     "Timestamp",
+    "UpdateNotebookParams",
 ]
 __all__ += notebook.__all__
 __all__ += trigger.__all__

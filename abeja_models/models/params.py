@@ -8,30 +8,15 @@ models, so each rule exists once. A broken rule raises
 from __future__ import annotations
 
 import re
-import types
-import typing
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Optional, Union
-from urllib.parse import quote
+from typing import Optional
 
 import pydantic
-import typing_extensions
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    GetCoreSchemaHandler,
-    model_validator,
-)
-from pydantic.fields import FieldInfo
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from typing_extensions import Annotated, Final, Literal, Self
 
 from ..errors import ValidationError
-
-if typing.TYPE_CHECKING:
-    from pydantic_core import CoreSchema
+from ._rules import Grammar, all_utf8, field_words
 
 __all__ = [
     "CreateTriggerParams",
@@ -42,9 +27,7 @@ __all__ = [
     "Params",
     "StartNotebookParams",
     "StopNotebookParams",
-    "id_text",
-    "is_token",
-    "path_segment",
+    "UpdateNotebookParams",
 ]
 
 NotebookType = Literal["notebook", "lab"]
@@ -80,11 +63,6 @@ class Images:
     ALL_GPU_20_10: Final = "abeja-inc/all-gpu:20.10"
 
 
-PATH_SEGMENT_RULE = (
-    "a non-empty str (or an int >= 0) without '/', '?', '#', whitespace, control characters"
-    " or lone surrogates, not '.' or '..'"
-)
-_NOT_IN_SEGMENT = re.compile(r"[/?#\\\s\x00-\x1f\x7f-\x9f]")
 _INSTANCE_TYPE = re.compile(r"(cpu|gpu)(:[a-d])?-(\d+(\.\d+)?|\.\d+)")
 INSTANCE_TYPE_RULE = (
     "an instance type such as 'cpu-1', 'cpu-0.25' or 'gpu:b-4'"
@@ -98,41 +76,6 @@ _IMAGE = re.compile(
 IMAGE_RULE = "a docker image reference such as 'abeja-inc/all-cpu:19.10' (see Images)"
 
 
-def id_text(parameter: str, value: object) -> str:
-    """The plain ``str`` an id or name stands for, read from its value.
-
-    An ``int`` is written in decimal, as the platform's own SDK does. A subclass of
-    ``int`` or ``str`` is read through the base type, never through its own
-    ``__str__``/``__format__``: an id is data, and data does not get to pick its path.
-    The result is checked (see ``PATH_SEGMENT_RULE``) but not yet percent-encoded.
-    """
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        try:
-            return int.__repr__(value)
-        except ValueError:  # more digits than Python will print: no platform id
-            raise ValidationError(parameter, PATH_SEGMENT_RULE, value) from None
-    if not isinstance(value, str):
-        raise ValidationError(parameter, PATH_SEGMENT_RULE, value)
-    text = str.__str__(value)
-    if not text or text in (".", "..") or _NOT_IN_SEGMENT.search(text) or not _utf8(text):
-        raise ValidationError(parameter, PATH_SEGMENT_RULE, value)
-    return text
-
-
-def path_segment(parameter: str, value: object) -> str:
-    """Check an id or name that goes into a URL path and percent-encode it as one segment."""
-    return quote(id_text(parameter, value), safe="")
-
-
-def _utf8(text: str) -> bool:
-    """Whether ``text`` can be sent: a lone surrogate ("\\ud800") has no UTF-8 form."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _is_instance_type(value: str) -> bool:
     """The platform's instance type grammar, with a positive number."""
     match = _INSTANCE_TYPE.fullmatch(value)
@@ -142,88 +85,13 @@ def _is_instance_type(value: str) -> bool:
         return False
 
 
+def _is_datalake(value: str) -> bool:
+    return value == "datalake"
+
+
 def _is_image(value: str) -> bool:
     """A docker image reference (``[host[:port]/]name[:tag][@digest]``)."""
     return len(value) <= 255 and _IMAGE.fullmatch(value) is not None
-
-
-@dataclass(frozen=True)
-class Grammar:
-    """A rule on a text parameter that no pydantic constraint states: its check and its words.
-
-    Placed in the parameter's ``Annotated`` metadata, it is both what pydantic runs and
-    what a refusal says (``Params.rule``), so the two cannot drift apart.
-    """
-
-    words: str
-    """What the rule allows, as a refusal says it."""
-    matches: Callable[[str], bool]
-    """Whether a str obeys the rule."""
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
-        """Run the check after pydantic's own validation of the type (``None`` passes)."""
-        return AfterValidator(self._checked).__get_pydantic_core_schema__(source, handler)
-
-    def _checked(self, value: Optional[str]) -> Optional[str]:
-        if value is not None and not self.matches(value):
-            raise ValueError(self.words)
-        return value
-
-
-_UNIONS = (Union, getattr(types, "UnionType", Union))  # Optional[X], and X | None from 3.10
-_LITERALS = (typing.Literal, typing_extensions.Literal)
-_WORDED = ("ge", "le", "min_length")
-"""The constraints ``Params.rule`` puts in words; a parameter with another is an error."""
-
-
-def optional_of(annotation: object) -> object:
-    """``X`` for ``Optional[X]``, else the annotation itself."""
-    if typing.get_origin(annotation) in _UNIONS:
-        members = [kind for kind in typing.get_args(annotation) if kind is not type(None)]
-        if len(members) == 1:
-            return members[0]
-    return annotation
-
-
-def _words(where: str, info: FieldInfo) -> str:
-    """What a parameter allows, said from its one declaration: its type and constraints."""
-    kind = optional_of(info.annotation)
-    limits: dict[str, object] = {}
-    words = None
-    for item in info.metadata:
-        if isinstance(item, Grammar):
-            words = item.words
-            continue
-        found = {name: getattr(item, name) for name in _WORDED if hasattr(item, name)}
-        if not found:
-            raise TypeError(f"{where}: no words for the constraint {item!r}; see Params.rule")
-        limits.update(found)
-    if words is None:
-        words = _type_words(kind, limits)
-    if words is None or limits:
-        raise TypeError(f"{where}: no words for {kind!r} with {limits}; see Params.rule")
-    return words if kind is info.annotation else words + ", or None"
-
-
-def _type_words(kind: object, limits: dict[str, object]) -> Optional[str]:
-    """The words for a value of ``kind``, taking from ``limits`` the constraints they say."""
-    if kind is str and limits.get("min_length") == 1:
-        del limits["min_length"]
-        return "a non-empty str"
-    if kind is str:
-        return "a str"
-    if kind is int:
-        low, high = limits.pop("ge", None), limits.pop("le", None)
-        span = "" if low is None else f" >= {low}"
-        span = span if high is None else f" <= {high}" if low is None else f" from {low} to {high}"
-        return f"an int{span} (not a bool)"
-    if typing.get_origin(kind) in _LITERALS:
-        return " or ".join(repr(choice) for choice in typing.get_args(kind))
-    if kind == dict[str, str]:
-        return "a dict of str to str"
-    return None
 
 
 class Params(BaseModel):
@@ -248,7 +116,7 @@ class Params(BaseModel):
         the choices of a ``Literal``, a ``Grammar``), so changing a constraint changes
         the message with it; a constraint it cannot say is a ``TypeError``.
         """
-        return _words(f"{cls.__name__}.{parameter}", cls.model_fields[parameter])
+        return field_words(f"{cls.__name__}.{parameter}", cls.model_fields[parameter])
 
     @classmethod
     def build(cls, **values: object) -> Self:
@@ -272,7 +140,7 @@ class Params(BaseModel):
         # would fail only while the body is written, after the call began.
         for name in type(self).model_fields:
             value = getattr(self, name)
-            if not _all_utf8(value):
+            if not all_utf8(value):
                 allowed = type(self).rule(name) + " (valid Unicode: no lone surrogates)"
                 raise ValidationError(name, allowed, value)
         return self
@@ -280,15 +148,6 @@ class Params(BaseModel):
     def body(self) -> dict[str, object]:
         """The JSON body to send: only the parameters that were given."""
         return self.model_dump(exclude_none=True)
-
-
-def _all_utf8(value: object) -> bool:
-    """Whether every str in a parameter (a dict's keys and values too) has a UTF-8 form."""
-    if isinstance(value, str):
-        return _utf8(value)
-    if isinstance(value, dict):
-        return all(_all_utf8(key) and _all_utf8(item) for key, item in value.items())
-    return True
 
 
 MAX_DISTRIBUTION: Final = 2**63 - 1
@@ -300,7 +159,7 @@ class CreateTriggerParams(Params):
 
     version_id: str = Field(min_length=1)
     """The id of the deployment version to run (``ver-...``)."""
-    input_service_name: str = Field(min_length=1)
+    input_service_name: Annotated[str, Grammar("'datalake' (the only input service)", _is_datalake)]
     """The service to watch: ``datalake``, the only one for now."""
     input_service_id: str = Field(min_length=1)
     """The id of the watched resource: for ``datalake``, the channel id."""
@@ -336,7 +195,7 @@ class CreateTriggerParams(Params):
 
 
 class NotebookParams(Params):
-    """The body of *create notebook* and *update notebook*: every field optional."""
+    """The body of *create notebook*: every field optional."""
 
     instance_type: Annotated[Optional[str], Grammar(INSTANCE_TYPE_RULE, _is_instance_type)] = None
     """The machine, in the grammar ``(cpu|gpu)(:[a-d])?-<positive number>``."""
@@ -344,6 +203,17 @@ class NotebookParams(Params):
     """A Docker image reference, such as ``abeja-inc/all-cpu:19.10``."""
     notebook_type: Optional[NotebookType] = None
     """``"notebook"`` (Jupyter Notebook) or ``"lab"`` (JupyterLab)."""
+
+
+class UpdateNotebookParams(NotebookParams):
+    """The body of *update notebook*: the fields of ``NotebookParams``, at least one given."""
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Self:
+        if not self.body():
+            names = "/".join(type(self).model_fields)
+            raise ValidationError(names, "at least one of them: there is nothing to update")
+        return self
 
 
 class StartNotebookParams(Params):
@@ -357,32 +227,3 @@ class StopNotebookParams(Params):
     """The body of *stop notebook*: an empty object, as the platform's own SDK sends."""
 
 
-MAX_TOKEN_LENGTH: Final = 8192
-"""The longest paging token sent back to the platform."""
-
-TOKEN_RULE = "a non-empty str token from a previous page, or None"
-
-
-def is_token(value: object) -> bool:
-    """Whether ``value`` can be sent back as a paging token (non-empty, bounded, UTF-8)."""
-    return (
-        isinstance(value, str)
-        and 0 < len(value) <= MAX_TOKEN_LENGTH
-        and _utf8(value)
-    )
-
-
-def optional_token(parameter: str, value: object) -> Optional[str]:
-    """Check a paging token the caller passes: a non-empty str, or None."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or not is_token(value):
-        raise ValidationError(parameter, TOKEN_RULE, value)
-    return str.__str__(value)
-
-
-def optional_bool(parameter: str, value: object) -> Optional[bool]:
-    """Check a flag: True, False or None (no truthy stand-ins)."""
-    if value is None or isinstance(value, bool):
-        return value
-    raise ValidationError(parameter, "True, False or None", value)

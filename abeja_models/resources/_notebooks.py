@@ -10,6 +10,7 @@ from .. import _endpoints as endpoints
 from .._config import check_limit, check_seconds
 from .._http import Transport, parse_model
 from ..errors import StatusUnreachableError, ValidationError, WaitTimeoutError
+from ..models._rules import id_text
 from ..models._status import check_status
 from ..models.notebook import (
     KNOWN_NOTEBOOK_STATUSES,
@@ -19,7 +20,7 @@ from ..models.notebook import (
     NotebookLogPage,
     NotebookStatus,
 )
-from ..models.params import NotebookType, id_text
+from ..models.params import NotebookType
 from ..pagination import iter_log_events
 from ._collection import Collection
 from ._waiting import poll_until

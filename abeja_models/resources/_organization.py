@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._http import Transport
-from ..models.params import id_text
+from ..models._rules import id_text
 from ._notebooks import Notebooks
 from ._triggers import Triggers
 

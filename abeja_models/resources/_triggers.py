@@ -11,8 +11,8 @@ from .. import _endpoints as endpoints
 from .._config import check_limit, check_seconds
 from .._http import Answer, Transport, parse_model
 from ..errors import RunsWaitTimeoutError, ValidationError
+from ..models._rules import id_text
 from ..models._status import check_status
-from ..models.params import id_text
 from ..models.trigger import (
     KNOWN_RUN_STATUSES,
     Trigger,

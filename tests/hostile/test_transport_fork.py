@@ -151,7 +151,7 @@ def test_no_create_is_sent_twice_under_faults_and_16_threads(
 
     def create() -> None:
         try:
-            triggers.create(version_id="ver-1", input_service_id="2", input_service_name="d")
+            triggers.create(version_id="ver-1", input_service_id="2", input_service_name="datalake")
             outcomes.append("created")
         except AbejaError as error:
             outcomes.append(type(error))

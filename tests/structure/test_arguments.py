@@ -18,7 +18,7 @@ import typing_extensions
 
 from abeja_models import _endpoints as endpoints
 from abeja_models._http import ApiRequest
-from abeja_models.models.params import Grammar, optional_of
+from abeja_models.models._rules import Grammar, optional_of
 from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.resources import Notebooks, Triggers
 from abeja_models.triggers import APIClient as TriggerAPIClient
@@ -27,6 +27,7 @@ from .test_signatures import LOW_LEVEL, RESOURCE
 
 # The arguments whose values cannot be read from their declaration.
 SAMPLES: dict[str, object] = {
+    "input_service_name": "datalake",
     "instance_type": "gpu:b-4",
     "image": "abeja-inc/all-gpu:19.10",
     "scan_forward": True,

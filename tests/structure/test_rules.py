@@ -17,7 +17,8 @@ from pydantic import Field
 from pydantic.fields import FieldInfo
 
 from abeja_models import ValidationError, _endpoints as endpoints
-from abeja_models.models.params import CreateTriggerParams, Grammar, Params, optional_of
+from abeja_models.models._rules import Grammar, optional_of
+from abeja_models.models.params import CreateTriggerParams, Params
 
 CREATE_TRIGGER = {"version_id": "ver-1", "input_service_name": "datalake", "input_service_id": "2"}
 

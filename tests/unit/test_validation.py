@@ -15,7 +15,7 @@ import responses
 from hypothesis import given, strategies as st
 
 from abeja_models import Client, ValidationError
-from abeja_models.models.params import path_segment
+from abeja_models.models._rules import path_segment
 from abeja_models.notebook import APIClient as NotebookAPIClient
 from abeja_models.triggers import APIClient as TriggerAPIClient
 
@@ -107,7 +107,7 @@ PATH_OPERATIONS: list[tuple[str, str, Operation]] = [
     # resource layer, Notebook API
     ("org.job_definition", "job_definition_name", lambda c, v: _notebooks(c, job=v)),
     ("notebooks.get", "notebook_id", lambda c, v: _notebooks(c).get(v)),
-    ("notebooks.update", "notebook_id", lambda c, v: _notebooks(c).update(v, image=None)),
+    ("notebooks.update", "notebook_id", lambda c, v: _notebooks(c).update(v, image="a/b")),
     ("notebooks.delete", "notebook_id", lambda c, v: _notebooks(c).delete(v)),
     ("notebooks.start", "notebook_id", lambda c, v: _notebooks(c).start(v)),
     ("notebooks.stop", "notebook_id", lambda c, v: _notebooks(c).stop(v)),
@@ -139,7 +139,11 @@ PATH_OPERATIONS: list[tuple[str, str, Operation]] = [
     ),
     ("get_notebooks/job", "job_definition_name", lambda c, v: c.notebooks.get_notebooks(ORG, v)),
     ("get_notebook/id", "notebook_id", lambda c, v: c.notebooks.get_notebook(ORG, JOB, v)),
-    ("update_notebook/id", "notebook_id", lambda c, v: c.notebooks.update_notebook(ORG, JOB, v)),
+    (
+        "update_notebook/id",
+        "notebook_id",
+        lambda c, v: c.notebooks.update_notebook(ORG, JOB, v, "cpu-1"),
+    ),
     ("delete_notebook/id", "notebook_id", lambda c, v: c.notebooks.delete_notebook(ORG, JOB, v)),
     ("start_notebook/id", "notebook_id", lambda c, v: c.notebooks.start_notebook(ORG, JOB, v)),
     ("stop_notebook/id", "notebook_id", lambda c, v: c.notebooks.stop_notebook(ORG, JOB, v)),
@@ -401,3 +405,35 @@ def test_paging_arguments_are_checked(
     api: responses.RequestsMock, ctx: Context, call: Callable[[Context], object], parameter: str
 ) -> None:
     assert_refused(api, lambda: call(ctx), parameter)
+
+
+# -- the rules a newcomer met only at the server ----------------------------------------------
+
+
+def test_an_input_service_other_than_datalake_is_refused_before_sending() -> None:
+    with responses.RequestsMock() as mocked:
+        client = Client(base_url=BASE_URL, auth_token="t")
+        calls: list[Callable[[], object]] = [
+            lambda: client.organization(ORG).deployment(DEP).triggers.create(
+                version_id="ver-1", input_service_id="2", input_service_name="s3"
+            ),
+            lambda: client.triggers_api().create_trigger(ORG, DEP, "ver-1", "s3", "2"),
+        ]
+        for call in calls:
+            with pytest.raises(ValidationError, match="datalake") as caught:
+                call()
+            assert caught.value.parameter == "input_service_name"
+        assert len(mocked.calls) == 0
+
+
+def test_an_update_with_nothing_to_change_is_refused_before_sending() -> None:
+    with responses.RequestsMock() as mocked:
+        client = Client(base_url=BASE_URL, auth_token="t")
+        notebooks = client.organization(ORG).job_definition(JOB).notebooks
+        for call in (
+            lambda: notebooks.update(NID),
+            lambda: client.notebooks_api().update_notebook(ORG, JOB, NID),
+        ):
+            with pytest.raises(ValidationError, match="nothing to update"):
+                call()
+        assert len(mocked.calls) == 0
