@@ -93,7 +93,7 @@ def read_profile(
         return _profile(None, document)
     if name is not None and name in named:
         return _profile(name, named[name])
-    known = ", ".join(repr(each) for each in named) or "none"
+    known = ", ".join(repr(each) for each in named) or "no named one"
     raise ValidationError(spelt, f"a configuration named in {CONFIG_FILE} (it has {known})", name)
 
 
