@@ -149,7 +149,7 @@ def _named(document: Mapping[str, object]) -> dict[str, Mapping[str, object]]:
         name = entry.get("configuration-name")
         if not isinstance(name, str) or not name:
             raise ValidationError(
-                f"{CONFIG_FILE}.configurations[].configuration-name", "a non-empty string", name
+                f"{CONFIG_FILE}.configurations[].configuration-name", "a non-empty string"
             )
         named.setdefault(name, entry)
     return named

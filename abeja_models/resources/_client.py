@@ -43,8 +43,9 @@ class Client:
     ``profile``), else takes its default.
 
     Args:
-        base_url: the API's URL; default ``ABEJA_API_URL`` or ``https://api.abeja.io``.
-            Plain ``http://`` is accepted only for loopback hosts.
+        base_url: the API's URL; default ``ABEJA_API_URL``, else the profile's
+            ``abeja-api-url``, else ``https://api.abeja.io``. Plain ``http://`` is
+            accepted only for loopback hosts.
         auth_token: a platform token, sent as ``Authorization: Bearer``.
         user_id: a user id (``user-`` is prefixed when missing), with
         personal_access_token: that user's personal access token (HTTP basic).

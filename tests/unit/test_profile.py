@@ -341,8 +341,13 @@ def emulator() -> Any:
         yield running
 
 
+@pytest.mark.parametrize("chosen", ["--profile", "ABEJA_PROFILE"])
 def test_the_command_line_reads_credentials_url_and_organization_from_the_file(
-    home: Path, emulator: PlatformEmulator, capsys: pytest.CaptureFixture[str]
+    home: Path,
+    emulator: PlatformEmulator,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    chosen: str,
 ) -> None:
     write_config(
         home,
@@ -355,7 +360,12 @@ def test_the_command_line_reads_credentials_url_and_organization_from_the_file(
             ],
         },
     )
-    code = main(["triggers", "list", "--profile", "local", "-d", seed.DEPLOYMENT])
+    argv = ["triggers", "list", "-d", seed.DEPLOYMENT]
+    if chosen == "--profile":
+        argv += ["--profile", "local"]
+    else:
+        monkeypatch.setenv("ABEJA_PROFILE", "local")
+    code = main(argv)
     out, err = capsys.readouterr()
     assert (code, err) == (0, "")
     assert seed.TRIGGER in out
