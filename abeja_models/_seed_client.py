@@ -10,10 +10,12 @@ import requests
 
 from ._config import (
     Credentials,
+    Profile,
     QuietMapping,
     credentials_from,
     credentials_from_dict,
     hide,
+    read_profile,
     resolve_settings,
 )
 from ._endpoints import Endpoint
@@ -67,6 +69,7 @@ class SeedClient:
         backoff_base: Optional[float] = None,
         backoff_max: Optional[float] = None,
         max_answer_bytes: Optional[int] = None,
+        profile: Optional[str] = None,
         transport: Optional[Transport] = None,
     ) -> None:
         """A client with the platform SDK's constructor arguments, and this SDK's own.
@@ -74,12 +77,13 @@ class SeedClient:
         Args:
             credential: ``{"auth_token": ...}``, ``{"user_id": ...,
                 "personal_access_token": ...}`` or ``{"datasource_id": ...,
-                "datasource_secret": ...}``; default: the environment.
+                "datasource_secret": ...}``; default: the environment, else the profile.
             timeout: seconds for connect and read; default
                 ``ABEJA_SDK_CONNECTION_TIMEOUT`` or 30.
             max_retry_count: extra attempts, 0 to 100; default
                 ``ABEJA_SDK_MAX_RETRY_COUNT`` or 5.
-            base_url: the API's URL; default ``ABEJA_API_URL`` or ``https://api.abeja.io``.
+            base_url: the API's URL; default ``ABEJA_API_URL``, else the profile's
+                ``abeja-api-url``, else ``https://api.abeja.io``.
             session: your own ``requests.Session`` to send through (betamax, requests-cache,
                 mounted adapters); ``close()`` leaves it open.
             deadline, verify, pool_size, backoff_base, backoff_max, max_answer_bytes: as
@@ -92,9 +96,11 @@ class SeedClient:
             given = QuietMapping(credential) if isinstance(credential, Mapping) else credential
             credential = None
             url, base_url = hide(base_url), None
+            configured = read_profile(profile)
             transport = Transport(
                 resolve_settings(
-                    credentials=_credentials(given),
+                    credentials=_credentials(given, configured),
+                    profile=configured,
                     spelling=_PLATFORM_SDK_SPELLING,
                     base_url=url,
                     timeout=timeout,
@@ -141,9 +147,9 @@ class SeedClient:
         return document
 
 
-def _credentials(credential: object) -> Optional[Credentials]:
+def _credentials(credential: object, profile: Optional[Profile]) -> Optional[Credentials]:
     if credential is None:
-        return credentials_from()
+        return credentials_from(profile=profile)
     if not isinstance(credential, Mapping):
         raise ValidationError(
             "credential", "a dict such as {'auth_token': ...}, or None", type(credential)

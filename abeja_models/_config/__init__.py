@@ -1,7 +1,8 @@
-"""Settings and credentials, from arguments first and the environment second.
+"""Settings and credentials, from arguments, then the environment, then ``~/.abeja/config``.
 
 One job a module: ``_credentials`` (secrets in boxes that never show them, and picking
-credentials like the platform SDK), ``_urls`` (the one base-URL rule), ``_values`` (the
+credentials like the platform SDK), ``_profile`` (reading the platform CLI's
+configuration file), ``_urls`` (the one base-URL rule), ``_values`` (the
 rules for durations, counts, sizes and TLS paths), ``_settings`` (every setting declared
 once, and how a value is resolved).
 """
@@ -9,6 +10,7 @@ once, and how a value is resolved).
 from ._credentials import (
     CREDENTIAL_PAIRS,
     CREDENTIAL_VARIABLES,
+    PLATFORM_CLI_VARIABLES,
     SECRET_VARIABLES,
     TOKEN_VARIABLE,
     Credentials,
@@ -19,6 +21,15 @@ from ._credentials import (
     credentials_from_dict,
     hide,
     quiet_environ,
+)
+from ._profile import (
+    CONFIG_FILE,
+    MAX_CONFIG_BYTES,
+    ORGANIZATION_VARIABLES,
+    PROFILE_VARIABLE,
+    Profile,
+    default_organization,
+    read_profile,
 )
 from ._settings import (
     BASE_URL_VARIABLE,
@@ -38,11 +49,16 @@ from ._values import MAX_SECONDS, check_limit, check_seconds
 
 __all__ = [
     "BASE_URL_VARIABLE",
+    "CONFIG_FILE",
     "CREDENTIAL_PAIRS",
     "CREDENTIAL_VARIABLES",
     "KEEP",
+    "MAX_CONFIG_BYTES",
     "MAX_RETRIES_VARIABLE",
     "MAX_SECONDS",
+    "ORGANIZATION_VARIABLES",
+    "PLATFORM_CLI_VARIABLES",
+    "PROFILE_VARIABLE",
     "SECRET_VARIABLES",
     "SETTINGS",
     "SETTING_VARIABLES",
@@ -51,6 +67,7 @@ __all__ = [
     "BaseURLArgument",
     "Credentials",
     "Keep",
+    "Profile",
     "QuietMapping",
     "Rule",
     "Secret",
@@ -62,8 +79,10 @@ __all__ = [
     "check_seconds",
     "credentials_from",
     "credentials_from_dict",
+    "default_organization",
     "hide",
     "is_loopback",
     "quiet_environ",
+    "read_profile",
     "resolve_settings",
 ]

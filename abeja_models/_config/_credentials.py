@@ -6,9 +6,12 @@ import base64
 import json
 import os
 from collections.abc import Iterator, Mapping
-from typing import Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Optional, TypeVar, Union
 
 from ..errors import ValidationError
+
+if TYPE_CHECKING:
+    from ._profile import Profile
 
 TOKEN_VARIABLE = "PLATFORM_AUTH_TOKEN"
 """The environment variable of a platform auth token (bearer)."""
@@ -27,8 +30,20 @@ CREDENTIAL_VARIABLES = (
 CREDENTIAL_PAIRS = (CREDENTIAL_VARIABLES[1:3], CREDENTIAL_VARIABLES[3:5])
 """The variables that make a credential only together: ``(id, secret)``, user then datasource."""
 
-SECRET_VARIABLES = (TOKEN_VARIABLE, *(secret for _, secret in CREDENTIAL_PAIRS))
-"""The ones among them that hold a secret (the token and the two secrets)."""
+PLATFORM_CLI_VARIABLES = (
+    ("ABEJA_CLI_USER", "ABEJA_PLATFORM_USER"),
+    ("ABEJA_CLI_TOKEN", "PERSONAL_ACCESS_TOKEN"),
+)
+"""The platform CLI's own variables of a user id, then of its personal access token, each
+in the platform CLI's order; they stand over the values of ``~/.abeja/config``."""
+
+SECRET_VARIABLES = (
+    TOKEN_VARIABLE,
+    *(secret for _, secret in CREDENTIAL_PAIRS),
+    *PLATFORM_CLI_VARIABLES[1],
+)
+"""The ones among them that hold a secret (the token, the two secrets, the platform CLI's
+personal access tokens)."""
 
 _ARGUMENT_NAMES = (
     "auth_token",
@@ -37,6 +52,9 @@ _ARGUMENT_NAMES = (
     "datasource_id",
     "datasource_secret",
 )
+
+# The keys of ~/.abeja/config holding a user id and its personal access token.
+_PROFILE_KEYS = ("abeja-platform-user", "personal-access-token")
 
 # Where in a source of credentials (ordered as the names above) each kind of id and its
 # secret stand, and the prefix the platform wants on that id.
@@ -218,16 +236,21 @@ def credentials_from(
     datasource_id: Optional[str] = None,
     datasource_secret: SecretArgument = None,
     environ: Optional[Mapping[str, str]] = None,
+    profile: Optional[Profile] = None,
     names: tuple[str, ...] = _ARGUMENT_NAMES,
 ) -> Optional[Credentials]:
-    """Pick credentials like the platform SDK: arguments, then environment (default
-    ``os.environ``).
+    """Pick credentials: the arguments, then the platform SDK's variables (in ``environ``,
+    default ``os.environ``), then the platform CLI's (its variables over the values of
+    ``profile``, a configuration of ``~/.abeja/config``).
 
-    In each source the order is: bearer token, user id + personal access token,
-    datasource id + secret. A user id gets the ``user-`` prefix and a datasource
-    id the ``datasource-`` prefix when it lacks one. Secrets are stripped of surrounding
+    In the first two sources the order is: bearer token, user id + personal access token,
+    datasource id + secret; each pair is taken whole from one source. The platform CLI's
+    user and token are each the first of its variables set, else the profile's, as the
+    platform CLI reads them. A user id gets the ``user-`` prefix and a datasource id the
+    ``datasource-`` prefix when it lacks one. Secrets are stripped of surrounding
     whitespace; one holding a control character raises ``ValidationError`` naming the
-    argument or variable (``names`` spells the arguments), never showing the value.
+    argument, variable or key (``names`` spells the arguments), never showing the value.
+    A profile that is the last source and lacks its user or token is refused by its key.
     """
     # Boxed first, and the plain arguments dropped: no frame of this call holds a secret
     # in a local that a rendered traceback would show.
@@ -235,7 +258,17 @@ def credentials_from(
     auth_token = personal_access_token = datasource_secret = None
     environ = quiet_environ(environ)
     from_environment = _boxed(*(environ.get(name) for name in CREDENTIAL_VARIABLES))
-    for source, spelt in ((given, names), (from_environment, CREDENTIAL_VARIABLES)):
+    (cli_user, user_spelt), (cli_token, token_spelt) = (
+        _platform_cli_value(variables, key, environ, profile)
+        for variables, key in zip(PLATFORM_CLI_VARIABLES, _PROFILE_KEYS)
+    )
+    from_platform_cli = _boxed(None, _revealed(cli_user), cli_token, None, None)
+    sources = (
+        (given, names),
+        (from_environment, CREDENTIAL_VARIABLES),
+        (from_platform_cli, ("", user_spelt, token_spelt, "", "")),
+    )
+    for source, spelt in sources:
         token = _nonblank(source[0])
         if token is not None:
             return Credentials.bearer(token, setting=spelt[0])
@@ -248,7 +281,25 @@ def credentials_from(
                     setting=spelt[at + 1],
                     user_setting=spelt[at],
                 )
+    if profile is not None:
+        key = _PROFILE_KEYS[0] if cli_user is None else _PROFILE_KEYS[1]
+        raise ValidationError(profile.where(key), "a value, as `abeja config init` writes it")
     return None
+
+
+def _platform_cli_value(
+    variables: tuple[str, ...], key: str, environ: Mapping[str, str], profile: Optional[Profile]
+) -> tuple[Optional[Secret], str]:
+    """The first of ``variables`` set, else the profile's ``key``, and where it came from."""
+    for variable in variables:
+        if environ.get(variable, "").strip():
+            return Secret(environ[variable]), variable
+    where = "" if profile is None else profile.where(key)
+    return (None if profile is None else profile.value(key)), where
+
+
+def _revealed(value: Optional[Secret]) -> Optional[str]:
+    return None if value is None else value.reveal()
 
 
 def credentials_from_dict(credential: Mapping[str, object]) -> Optional[Credentials]:

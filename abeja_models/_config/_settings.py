@@ -9,8 +9,9 @@ and ``Settings.with_changes``, and ``tests/structure/test_settings.py`` checks t
 signatures against these fields.
 
 Where a value comes from, first to last: the caller's argument (or the command line's
-option), its environment variable, the command line's preset (for the command line
-only), the default. ``None`` from a caller means "not given".
+option), its environment variable, the platform CLI's configuration file (``_profile``),
+the command line's preset (for the command line only), the default. ``None`` from a
+caller means "not given".
 """
 
 from __future__ import annotations
@@ -25,7 +26,15 @@ from typing import Callable, Optional, TypeVar, Union
 
 from typing_extensions import Final
 
-from ._credentials import CREDENTIAL_VARIABLES, Credentials, Secret, hide, quiet_environ
+from ._credentials import (
+    CREDENTIAL_VARIABLES,
+    PLATFORM_CLI_VARIABLES,
+    Credentials,
+    Secret,
+    hide,
+    quiet_environ,
+)
+from ._profile import ORGANIZATION_VARIABLES, PROFILE_VARIABLE, Profile
 from ._urls import check_base_url
 from ._values import (
     MAX_ANSWER_BYTES,
@@ -70,6 +79,8 @@ class Rule:
     from_text: Callable[[str], object] = Secret
     """Reads the variable's (or the option's) text: boxed by default, since it may hold a
     password; a number that does not parse is checked as NaN."""
+    profile_key: Optional[str] = None
+    """The key of a configuration of ``~/.abeja/config`` read after the variable."""
     flag: Optional[str] = None
     """The command line's option for it."""
     command_line: object = None
@@ -108,6 +119,7 @@ class Settings:
         "https://api.abeja.io",
         check_base_url,
         variable=BASE_URL_VARIABLE,
+        profile_key="abeja-api-url",
         flag="--base-url",
         per_connection=True,
     )
@@ -157,7 +169,7 @@ class Settings:
         a setting given as ``KEEP`` stays as it is."""
         environ = quiet_environ(environ)
         resolved = {
-            name: _resolved(name, value, environ, spelling or {}, command_line=False)
+            name: _resolved(name, value, environ, None, spelling or {}, command_line=False)
             for name, value in changes.items()
             if value is not KEEP
         }
@@ -172,21 +184,27 @@ SETTINGS: Final = {
 SETTING_VARIABLES: Final = (
     *(rule.variable for rule in SETTINGS.values() if rule.variable),
     *CREDENTIAL_VARIABLES,
+    *(variable for variables in PLATFORM_CLI_VARIABLES for variable in variables),
+    PROFILE_VARIABLE,
+    *ORGANIZATION_VARIABLES,
 )
-"""Every environment variable a client reads: the settings', then the credentials'."""
+"""Every environment variable a client reads: the settings', the credentials' (the platform
+SDK's, then the platform CLI's), the profile's and the default organization's."""
 
 
 def resolve_settings(
     *,
     credentials: Optional[Credentials] = None,
     environ: Optional[Mapping[str, str]] = None,
+    profile: Optional[Profile] = None,
     spelling: Optional[Mapping[str, str]] = None,
     command_line: bool = False,
     **given: object,
 ) -> Settings:
     """Settings from the arguments given (``None``: not given), then the environment
-    (default ``os.environ``), then the command line's presets (with ``command_line``),
-    then the defaults; each checked by its rule. ``spelling`` names an argument as the
+    (default ``os.environ``), then ``profile`` (a configuration of ``~/.abeja/config``,
+    see ``read_profile``), then the command line's presets (with ``command_line``), then
+    the defaults; each checked by its rule. ``spelling`` names an argument as the
     caller spelt it (``max_retry_count`` for ``max_retries``), for messages; the command
     line's arguments are named by their flags."""
     unknown = set(given) - set(SETTINGS)
@@ -194,7 +212,7 @@ def resolve_settings(
         raise TypeError(f"not settings: {sorted(unknown)}")
     environ = quiet_environ(environ)
     resolved = {
-        name: _resolved(name, given.get(name), environ, spelling or {}, command_line)
+        name: _resolved(name, given.get(name), environ, profile, spelling or {}, command_line)
         for name in SETTINGS
     }
     return Settings(credentials, **resolved)  # type: ignore[arg-type]
@@ -204,6 +222,7 @@ def _resolved(
     name: str,
     value: object,
     environ: Mapping[str, str],
+    profile: Optional[Profile],
     spelling: Mapping[str, str],
     command_line: bool,
 ) -> object:
@@ -216,10 +235,13 @@ def _resolved(
     text = hide(environ.get(rule.variable) if rule.variable else None)
     if text is not None and text.reveal().strip():
         return rule.check(rule.variable or name, rule.from_text(text.reveal().strip()))
+    if profile is not None and rule.profile_key is not None:
+        configured = profile.value(rule.profile_key)
+        if configured is not None:
+            return rule.check(profile.where(rule.profile_key), rule.from_text(configured.reveal()))
     if command_line and rule.command_line is not None:
         return rule.check(rule.flag or name, rule.command_line)
     return _DEFAULTS[name]
 
 
 _DEFAULTS: Final = {each.name: each.default for each in dataclasses.fields(Settings)}
-

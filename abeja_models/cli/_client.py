@@ -11,10 +11,9 @@ from ..errors import ValidationError
 from ._report import SettingsRefused, retries_reported
 
 if TYPE_CHECKING:
+    from .._config import Profile
     from ..resources import Client, Notebooks, Triggers
     from ..testing import PlatformEmulator
-
-ORGANIZATION_VARIABLE = "ABEJA_ORGANIZATION_ID"
 
 CollectionT = TypeVar("CollectionT")
 
@@ -57,29 +56,39 @@ def _opened(
 
 @contextlib.contextmanager
 def _client(arguments: argparse.Namespace) -> Iterator[Client]:
-    """The client a resource command uses, on the settings' command-line presets.
-
-    A setting refused is a usage mistake when it came from an option (its parameter is
-    the option), and the environment's fault otherwise (``SettingsRefused``).
-    """
+    """The client a resource command uses, on the settings' command-line presets."""
     from .._config import SETTINGS, credentials_from, resolve_settings
     from ..resources import Client
 
     options = {name: getattr(arguments, name) for name, rule in SETTINGS.items() if rule.flag}
     with contextlib.ExitStack() as stack:
-        token = None
+        token, profile = None, None
         if arguments.emulator:
             options["base_url"] = stack.enter_context(_seeded_emulator()).url
             token = "emulator-token"
-        try:
+        with _refused_as_settings():
+            # The emulator stands for the file's URL and credentials: it is not read.
+            profile = None if arguments.emulator else _profile(arguments)
             settings = resolve_settings(
-                credentials=credentials_from(auth_token=token), command_line=True, **options
+                credentials=credentials_from(auth_token=token, profile=profile),
+                profile=profile,
+                command_line=True,
+                **options,
             )
-        except ValidationError as error:
-            if error.parameter.startswith("--"):
-                raise
-            raise SettingsRefused(error) from None
         yield stack.enter_context(Client._from_settings(settings))
+
+
+@contextlib.contextmanager
+def _refused_as_settings() -> Iterator[None]:
+    """A setting refused is a usage mistake when it came from an option (its parameter is
+    the option), and the fault of the environment or ``~/.abeja/config`` otherwise
+    (``SettingsRefused``)."""
+    try:
+        yield
+    except ValidationError as error:
+        if error.parameter.startswith("--"):
+            raise
+        raise SettingsRefused(error) from None
 
 
 @contextlib.contextmanager
@@ -92,6 +101,8 @@ def _seeded_emulator() -> Iterator[PlatformEmulator]:
 
 
 def _organization(arguments: argparse.Namespace) -> str:
+    """-o, else with --emulator the seeded one, else the configured default organization."""
+    from .._config import CONFIG_FILE, ORGANIZATION_VARIABLES, default_organization
     from ..testing import seed
 
     organization: Optional[str] = arguments.organization
@@ -99,7 +110,23 @@ def _organization(arguments: argparse.Namespace) -> str:
         return organization
     if arguments.emulator:
         return seed.ORGANIZATION
-    usage_error(arguments, f"missing -o/--organization: give it, or set {ORGANIZATION_VARIABLE}")
+    with _refused_as_settings():
+        organization = default_organization(_profile(arguments))
+    if organization:
+        return organization
+    usage_error(
+        arguments,
+        f"missing -o/--organization: give it, or set {ORGANIZATION_VARIABLES[0]}"
+        f" (or the organization-name of {CONFIG_FILE})",
+    )
+
+
+def _profile(arguments: argparse.Namespace) -> Optional[Profile]:
+    """The configuration of ``~/.abeja/config`` --profile names (default: $ABEJA_PROFILE,
+    else the file's active one)."""
+    from .._config import read_profile
+
+    return read_profile(arguments.profile, spelt="--profile")
 
 
 def _scope(arguments: argparse.Namespace, name: str, flag: str, seeded: str) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from .._config import (
     BASE_URL_VARIABLE,
+    CONFIG_FILE,
     CREDENTIAL_PAIRS,
     MAX_RETRIES_VARIABLE,
+    ORGANIZATION_VARIABLES,
+    PROFILE_VARIABLE,
     SETTINGS,
     TIMEOUT_VARIABLE,
     TOKEN_VARIABLE,
@@ -16,11 +18,11 @@ from .._config import (
 )
 from .._version import __version__
 from . import _commands
-from ._client import ORGANIZATION_VARIABLE
 from ._parts import Parser, command, page_size, port, subcommands
 from ._resource_parsers import add_resource_commands
 
 _USER, _PERSONAL_ACCESS_TOKEN = CREDENTIAL_PAIRS[0]
+_ORGANIZATION = ORGANIZATION_VARIABLES[0]
 _CONNECT, _READ = SETTINGS["timeout"].command_line
 _RETRIES = SETTINGS["max_retries"].command_line
 _EPILOG = f"""\
@@ -29,7 +31,11 @@ environment:
   {TOKEN_VARIABLE:<30}a platform auth token, or both of:
   {_USER:<32}a user id and
   {_PERSONAL_ACCESS_TOKEN}  its personal access token
-  {ORGANIZATION_VARIABLE:<30}the organization; or -o/--organization
+  {_ORGANIZATION:<30}the organization; or -o/--organization
+  {PROFILE_VARIABLE:<30}the configuration of {CONFIG_FILE}; or --profile
+
+  Without them, the URL, the credentials and the organization come from the
+  active configuration of {CONFIG_FILE} (the platform CLI's `abeja config init`).
   {TIMEOUT_VARIABLE:<30}seconds per connect and read; or --timeout (default:
                                 {_CONNECT:g} s to connect, {_READ:g} s per read)
   {MAX_RETRIES_VARIABLE:<30}retries of a passing failure (default here: {_RETRIES});
@@ -107,9 +113,14 @@ def _connection_options() -> Parser:
     connection.add_argument(
         "-o",
         "--organization",
-        default=os.environ.get(ORGANIZATION_VARIABLE) or None,
-        help=f"organization id (default ${ORGANIZATION_VARIABLE};"
+        help=f"organization id (default ${_ORGANIZATION}, else the profile's organization;"
         f" with --emulator, {seed.ORGANIZATION})",
+    )
+    connection.add_argument(
+        "--profile",
+        metavar="NAME",
+        help=f"the configuration of {CONFIG_FILE} to use (default ${PROFILE_VARIABLE},"
+        " else the file's active one)",
     )
     connection.add_argument(
         "--emulator",

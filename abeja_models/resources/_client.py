@@ -6,7 +6,19 @@ from typing import Optional, Union
 
 import requests
 
-from .._config import KEEP, Keep, Settings, Timeout, credentials_from, hide, resolve_settings
+from .._config import (
+    CONFIG_FILE,
+    KEEP,
+    ORGANIZATION_VARIABLES,
+    Keep,
+    Settings,
+    Timeout,
+    credentials_from,
+    default_organization,
+    hide,
+    read_profile,
+    resolve_settings,
+)
 from .._http import Transport, checked_session
 from ..errors import ValidationError
 from ..notebook import APIClient as NotebookAPIClient
@@ -20,18 +32,20 @@ class Client:
     ```python
     from abeja_models import Client
 
-    client = Client()  # ABEJA_API_URL, PLATFORM_AUTH_TOKEN, ... from the environment
-    org = client.organization("1234567890123")
+    client = Client()  # from the environment, else from ~/.abeja/config
+    org = client.organization("1234567890123")  # or organization(): the configured one
     for trigger in org.deployment("1111111111111").triggers.list():
         print(trigger.trigger_id)
     ```
 
     Every setting left out (or ``None``) is read from its environment variable, where it
-    has one, else takes its default.
+    has one, else from the platform CLI's configuration file ``~/.abeja/config`` (see
+    ``profile``), else takes its default.
 
     Args:
-        base_url: the API's URL; default ``ABEJA_API_URL`` or ``https://api.abeja.io``.
-            Plain ``http://`` is accepted only for loopback hosts.
+        base_url: the API's URL; default ``ABEJA_API_URL``, else the profile's
+            ``abeja-api-url``, else ``https://api.abeja.io``. Plain ``http://`` is
+            accepted only for loopback hosts.
         auth_token: a platform token, sent as ``Authorization: Bearer``.
         user_id: a user id (``user-`` is prefixed when missing), with
         personal_access_token: that user's personal access token (HTTP basic).
@@ -55,11 +69,18 @@ class Client:
             certificates, hooks; betamax or requests-cache wrapping it). Without one the
             client makes a pooled session of its own. ``close()`` closes only a session
             the client made; redirects are never followed, whatever the session.
+        profile: the configuration of ``~/.abeja/config`` (written by the platform CLI's
+            ``abeja config init``) to read the credentials, ``abeja-api-url`` and default
+            organization from, when the arguments and variables leave them out; default
+            ``ABEJA_PROFILE``, else the file's active configuration. No file: nothing is
+            read from it.
 
     Every duration is at most 1e9 seconds. Without credential arguments, the platform
     SDK's variables are read: ``PLATFORM_AUTH_TOKEN``, or ``ABEJA_PLATFORM_USER_ID`` with
     ``ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN``, or ``ABEJA_PLATFORM_DATASOURCE_ID`` with
-    ``ABEJA_PLATFORM_DATASOURCE_SECRET``. No credential ever appears in a repr or message.
+    ``ABEJA_PLATFORM_DATASOURCE_SECRET``; then the platform CLI's: ``ABEJA_CLI_USER`` (or
+    ``ABEJA_PLATFORM_USER``) with ``ABEJA_CLI_TOKEN`` (or ``PERSONAL_ACCESS_TOKEN``), each
+    else the profile's. No credential ever appears in a repr or message.
     """
 
     def __init__(
@@ -78,6 +99,7 @@ class Client:
         backoff_max: Optional[float] = None,
         max_answer_bytes: Optional[int] = None,
         session: Optional[requests.Session] = None,
+        profile: Optional[str] = None,
     ) -> None:
         # Boxed before anything can raise, and the plain arguments dropped: a traceback
         # rendered with its locals shows "<secret hidden>" for this frame.
@@ -87,10 +109,15 @@ class Client:
             raise ValidationError(
                 "user_id/personal_access_token", "both or neither", "only one given"
             )
+        configured = read_profile(profile)
         settings = resolve_settings(
             credentials=credentials_from(
-                auth_token=token, user_id=user_id, personal_access_token=access_token
+                auth_token=token,
+                user_id=user_id,
+                personal_access_token=access_token,
+                profile=configured,
             ),
+            profile=configured,
             base_url=url,
             timeout=timeout,
             max_retries=max_retries,
@@ -102,16 +129,18 @@ class Client:
             max_answer_bytes=max_answer_bytes,
         )
         self._transport = Transport(settings, session=checked_session(session))
+        self._organization_id = default_organization(configured)
 
     @classmethod
     def _from_settings(cls, settings: Settings) -> Client:
         """A client on ``settings`` already resolved (as the command line resolves them)."""
-        return cls._from_transport(Transport(settings))
+        return cls._from_transport(Transport(settings), None)
 
     @classmethod
-    def _from_transport(cls, transport: Transport) -> Client:
+    def _from_transport(cls, transport: Transport, organization_id: Optional[str]) -> Client:
         client = cls.__new__(cls)
         client._transport = transport
+        client._organization_id = organization_id
         return client
 
     @property
@@ -119,8 +148,21 @@ class Client:
         """The API's URL this client talks to."""
         return self._transport.settings.base_url
 
-    def organization(self, organization_id: str) -> Organization:
-        """The organization with this id (no request is sent until you use it)."""
+    def organization(self, organization_id: Optional[str] = None) -> Organization:
+        """The organization with this id (no request is sent until you use it).
+
+        Without an id: the default organization, the first of ``ABEJA_ORGANIZATION_ID``,
+        ``ABEJA_CLI_ORGANIZATION`` and ``ORGANIZATION_NAME`` set when the client was made,
+        else the profile's ``organization-name``; ``ValidationError`` when there is none.
+        """
+        if organization_id is None:
+            organization_id = self._organization_id
+        if organization_id is None:
+            raise ValidationError(
+                "organization_id",
+                f"an organization id, or one configured: {', '.join(ORGANIZATION_VARIABLES)}"
+                f" or the organization-name of {CONFIG_FILE} (abeja config init)",
+            )
         return Organization(self._transport, organization_id)
 
     def with_options(
@@ -154,7 +196,7 @@ class Client:
             backoff_max=backoff_max,
             max_answer_bytes=max_answer_bytes,
         )
-        return Client._from_transport(self._transport.derive(settings))
+        return Client._from_transport(self._transport.derive(settings), self._organization_id)
 
     def triggers_api(self) -> TriggerAPIClient:
         """The seed-compatible Trigger ``APIClient``, sharing this client's connections."""
@@ -183,4 +225,3 @@ class Client:
             return "<Client (being constructed)>"
         settings = transport.settings
         return f"<Client {settings.base_url} credentials={settings.credentials!r}>"
-

@@ -20,6 +20,7 @@ import contextlib
 import copy
 import importlib
 import inspect
+import json
 import logging
 import re
 import signal
@@ -83,10 +84,25 @@ class World:
             "my_pipeline": _Pipeline,
             "emulator_url": lambda: self.emulator.url,
             "cassettes": lambda: str(self.tmp_path),
+            "abeja_config": self.abeja_config,
         }
 
     def __getitem__(self, name: str) -> Any:
         return self._values[name]()
+
+    def abeja_config(self) -> Path:
+        """The platform CLI's ``~/.abeja/config`` (in the test's own home), on the emulator."""
+        profile = {
+            "abeja-platform-user": "user-1234567890123",
+            "personal-access-token": "emulator-token",
+            "organization-name": ORG,
+            "abeja-api-url": self.emulator.url,
+        }
+        path = Path.home() / ".abeja" / "config"
+        path.parent.mkdir(exist_ok=True)
+        document = {**profile, "configurations": [{**profile, "configuration-name": "staging"}]}
+        path.write_text(json.dumps(document))
+        return path
 
     def trigger(self) -> Trigger:
         if self._trigger is not None:
@@ -156,6 +172,7 @@ SPECS: dict[tuple[str, str], Spec] = {
     ("docs/concepts.md", 'api_client.get_trigger_runs("1234567890123"'): Spec(
         replace={'"tri-3333333333333333"': '"{trigger_id}"'}
     ),
+    ("docs/settings.md", 'staging = Client(profile="staging")'): Spec(given=("abeja_config",)),
     ("docs/errors.md", "except NotFound:"): Spec(given=("deployment", "trigger_id")),
     ("docs/migration.md", "raw = triggers_api.get_trigger(org_id"): Spec(
         given=("org_id", "dep_id", "trigger_id")

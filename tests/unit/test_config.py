@@ -163,6 +163,8 @@ def test_the_variables_are_the_platform_sdks() -> None:
         "PLATFORM_AUTH_TOKEN",
         "ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN",
         "ABEJA_PLATFORM_DATASOURCE_SECRET",
+        "ABEJA_CLI_TOKEN",
+        "PERSONAL_ACCESS_TOKEN",
     )
     assert (
         "ABEJA_API_URL",
@@ -171,6 +173,14 @@ def test_the_variables_are_the_platform_sdks() -> None:
         "PLATFORM_AUTH_TOKEN",
         *CREDENTIAL_PAIRS[0],
         *CREDENTIAL_PAIRS[1],
+        "ABEJA_CLI_USER",
+        "ABEJA_PLATFORM_USER",
+        "ABEJA_CLI_TOKEN",
+        "PERSONAL_ACCESS_TOKEN",
+        "ABEJA_PROFILE",
+        "ABEJA_ORGANIZATION_ID",
+        "ABEJA_CLI_ORGANIZATION",
+        "ORGANIZATION_NAME",
     ) == SETTING_VARIABLES
 
 
