@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NoReturn, Optional, TypeVar
 
@@ -92,13 +93,17 @@ def _seeded_emulator() -> Iterator[PlatformEmulator]:
 
 
 def _organization(arguments: argparse.Namespace) -> str:
+    """-o, else the seeded one with --emulator (whatever the environment says), else the
+    variable."""
     from ..testing import seed
 
     organization: Optional[str] = arguments.organization
+    if organization is None:
+        if arguments.emulator:
+            return seed.ORGANIZATION
+        organization = os.environ.get(ORGANIZATION_VARIABLE)
     if organization:
         return organization
-    if arguments.emulator:
-        return seed.ORGANIZATION
     usage_error(arguments, f"missing -o/--organization: give it, or set {ORGANIZATION_VARIABLE}")
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Union
 
 from .._config import TOKEN_VARIABLE
 from . import _output
-from ._client import notebooks_of, triggers_of, usage_error
+from ._client import ORGANIZATION_VARIABLE, notebooks_of, triggers_of, usage_error
 from ._options import CREATE_TRIGGER, NOTEBOOK_SETTINGS, START_NOTEBOOK
 from ._report import EXIT_ERROR
 
@@ -39,9 +39,11 @@ def run_demo(arguments: argparse.Namespace) -> int:
 
 def serve_emulator(arguments: argparse.Namespace) -> int:
     """``emulator``: serve one until interrupted, after printing how to reach it."""
-    from ..testing import PlatformEmulator
+    from ..testing import PlatformEmulator, seed
 
     emulator = PlatformEmulator(arguments.host, arguments.port, page_size=arguments.page_size)
+    if arguments.seed:
+        seed.seed(emulator)
     try:
         emulator.start()
     except OSError as error:  # the port is taken, or the address is not this machine's
@@ -49,6 +51,8 @@ def serve_emulator(arguments: argparse.Namespace) -> int:
         sys.stderr.write(f"abeja-models: error: cannot listen on {where}: {error.strerror}\n")
         return EXIT_ERROR
     environment = emulator.env()
+    if arguments.seed:
+        environment[ORGANIZATION_VARIABLE] = seed.ORGANIZATION
     bound = "{}:{}".format(*emulator.address)
     if emulator.reachable_from_other_machines:
         _warn_reachable(emulator, bound)
@@ -57,6 +61,11 @@ def serve_emulator(arguments: argparse.Namespace) -> int:
     print("Point a client at it with:")
     for name, value in environment.items():
         print(f"  export {name}={value}")
+    if arguments.seed:
+        print(
+            f"Seeded: deployment {seed.DEPLOYMENT} (trigger {seed.TRIGGER}), job definition"
+            f" {seed.JOB_DEFINITION} (notebooks {seed.NOTEBOOK}, {seed.STOPPED_NOTEBOOK})"
+        )
     print("Start a run on every trigger watching a DataLake channel with:")
     print(
         f'  curl -X POST -H "Authorization: Bearer {environment[TOKEN_VARIABLE]}"'

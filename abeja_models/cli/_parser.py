@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from .._config import (
     BASE_URL_VARIABLE,
@@ -87,6 +86,7 @@ def _add_emulator_command(commands: argparse._SubParsersAction[Parser]) -> None:
         [
             "abeja-models emulator --port 8080",
             "abeja-models emulator --port 0 --page-size 10",
+            "abeja-models emulator --seed",
         ],
         _commands.serve_emulator,
     )
@@ -96,6 +96,11 @@ def _add_emulator_command(commands: argparse._SubParsersAction[Parser]) -> None:
     )
     emulator.add_argument(
         "--page-size", type=page_size, default=50, help="trigger runs and log events per page"
+    )
+    emulator.add_argument(
+        "--seed",
+        action="store_true",
+        help="start with the data --emulator shows (abeja_models.testing.seed), not empty",
     )
 
 
@@ -107,11 +112,12 @@ def _connection_options() -> Parser:
     connection.add_argument(
         "-o",
         "--organization",
-        default=os.environ.get(ORGANIZATION_VARIABLE) or None,
         help=f"organization id (default ${ORGANIZATION_VARIABLE};"
         f" with --emulator, {seed.ORGANIZATION})",
     )
-    connection.add_argument(
+    # The emulator has its own URL: a --base-url beside it would be silently ignored.
+    platform = connection.add_mutually_exclusive_group()
+    platform.add_argument(
         "--emulator",
         action="store_true",
         help="use an in-process emulator seeded with data, not the platform; what a command"
@@ -121,5 +127,6 @@ def _connection_options() -> Parser:
     for name, help in _SETTING_HELP.items():
         rule = SETTINGS[name]
         assert rule.flag is not None, f"the setting {name} has no flag"
-        connection.add_argument(rule.flag, dest=name, type=rule.from_text, help=help)
+        container = platform if name == "base_url" else connection
+        container.add_argument(rule.flag, dest=name, type=rule.from_text, help=help)
     return connection
