@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 
 from .._config import (
     BASE_URL_VARIABLE,
@@ -14,10 +15,9 @@ from .._config import (
     Settings,
 )
 from .._version import __version__
-from . import _commands
+from . import _local
 from ._client import ORGANIZATION_VARIABLE
-from ._parts import Parser, command, page_size, port, subcommands
-from ._resource_parsers import add_resource_commands
+from ._parts import Commands, Parser, command, page_size, port, subcommands
 
 _USER, _PERSONAL_ACCESS_TOKEN = CREDENTIAL_PAIRS[0]
 _CONNECT, _READ = SETTINGS["timeout"].command_line
@@ -68,15 +68,25 @@ def build_parser() -> Parser:
         "and tail its log, then see mistakes caught and failures retried: the whole SDK\n"
         "against an in-process emulator on 127.0.0.1 (no account, no network).",
         ["abeja-models demo"],
-        _commands.run_demo,
+        _local.run_demo,
     )
     _add_emulator_command(commands)
-    connection = _connection_options()
-    add_resource_commands(commands, connection)
+    for name, summary in (
+        ("triggers", "the triggers of a deployment"),
+        ("notebooks", "the notebooks of a job definition"),
+    ):
+        commands.later(name, summary, functools.partial(_add_resource_commands, name))
     return parser
 
 
-def _add_emulator_command(commands: argparse._SubParsersAction[Parser]) -> None:
+def _add_resource_commands(name: str, parser: Parser) -> None:
+    """Build a resource group once it is chosen: its options read the parameter models."""
+    from ._resource_parsers import add_resource_commands
+
+    add_resource_commands(name, parser, _connection_options())
+
+
+def _add_emulator_command(commands: Commands) -> None:
     emulator = command(
         commands,
         "emulator",
@@ -88,7 +98,7 @@ def _add_emulator_command(commands: argparse._SubParsersAction[Parser]) -> None:
             "abeja-models emulator --port 0 --page-size 10",
             "abeja-models emulator --seed",
         ],
-        _commands.serve_emulator,
+        _local.serve_emulator,
     )
     emulator.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
     emulator.add_argument(

@@ -2,43 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..testing import seed
 from . import _commands
 from ._options import CREATE_TRIGGER, NOTEBOOK_SETTINGS, START_NOTEBOOK
 from ._parts import Commands, Parser, command, group, positive_count
 
-
-def add_resource_commands(commands: Commands[Parser], connection: Parser) -> None:
-    """``triggers ...`` and ``notebooks ...``: each a group of commands on one collection."""
-    for name, summary, description, example, scope, add_actions in (
-        (
-            "triggers",
-            "the triggers of a deployment",
-            "List, show, create and delete the triggers of a deployment (a trigger runs a model\n"
-            "version on every file put into a DataLake channel), and list their runs.",
-            f"abeja-models triggers runs --emulator {seed.TRIGGER} --table",
-            ("-d", "--deployment", "DEPLOYMENT", "deployment id", seed.DEPLOYMENT),
-            _add_trigger_actions,
-        ),
-        (
-            "notebooks",
-            "the notebooks of a job definition",
-            "List, create, change, start, stop and delete the Jupyter notebooks of a job\n"
-            "definition, and print their logs.",
-            f"abeja-models notebooks logs --emulator {seed.NOTEBOOK} --follow",
-            ("-j", "--job-definition", "JOB", "job definition name", seed.JOB_DEFINITION),
-            _add_notebook_actions,
-        ),
-    ):
-        short, flag, placeholder, what, seeded = scope
-        where = f"-o ORG {short} {placeholder}"
-        actions = group(
-            commands, name, summary, description, [f"abeja-models {name} list {where}", example]
-        )
-        add_actions(actions, _scope(connection, short, flag, what, seeded), where)
+_AddActions = Callable[[Commands, Parser, str], None]
 
 
-def _add_trigger_actions(actions: Commands[Parser], scope: Parser, where: str) -> None:
+def add_resource_commands(name: str, parser: Parser, connection: Parser) -> None:
+    """Make ``parser`` the group ``name`` (``triggers``, ``notebooks``): the commands on one
+    collection, each taking the ``connection`` options."""
+    description, example, scope, add_actions = _GROUPS[name]
+    short, flag, placeholder, what, seeded = scope
+    where = f"-o ORG {short} {placeholder}"
+    actions = group(parser, description, [f"abeja-models {name} list {where}", example])
+    add_actions(actions, _scope(connection, short, flag, what, seeded), where)
+
+
+def _add_trigger_actions(actions: Commands, scope: Parser, where: str) -> None:
     command(
         actions,
         "list",
@@ -106,7 +90,7 @@ def _add_trigger_actions(actions: Commands[Parser], scope: Parser, where: str) -
     )
 
 
-def _add_notebook_actions(actions: Commands[Parser], scope: Parser, where: str) -> None:
+def _add_notebook_actions(actions: Commands, scope: Parser, where: str) -> None:
     seeded = seed.NOTEBOOK
 
     command(
@@ -204,3 +188,23 @@ def _scope(connection: Parser, short: str, flag: str, what: str, seeded: str) ->
     scope = Parser(add_help=False, parents=[connection])
     scope.add_argument(short, flag, help=f"{what} (required; with --emulator, default {seeded})")
     return scope
+
+
+_GROUPS: dict[str, tuple[str, str, tuple[str, str, str, str, str], _AddActions]] = {
+    "triggers": (
+        "List, show, create and delete the triggers of a deployment (a trigger runs a model\n"
+        "version on every file put into a DataLake channel), and list their runs.",
+        f"abeja-models triggers runs --emulator {seed.TRIGGER} --table",
+        ("-d", "--deployment", "DEPLOYMENT", "deployment id", seed.DEPLOYMENT),
+        _add_trigger_actions,
+    ),
+    "notebooks": (
+        "List, create, change, start, stop and delete the Jupyter notebooks of a job\n"
+        "definition, and print their logs.",
+        f"abeja-models notebooks logs --emulator {seed.NOTEBOOK} --follow",
+        ("-j", "--job-definition", "JOB", "job definition name", seed.JOB_DEFINITION),
+        _add_notebook_actions,
+    ),
+}
+"""Each group: its description, an example on the seeded data, the option naming the
+collection's parent, and what adds its commands."""
