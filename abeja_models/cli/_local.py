@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .._config import TOKEN_VARIABLE
 from ._client import ORGANIZATION_VARIABLE
-from ._report import EXIT_ERROR
+from ._report import EXIT_ERROR, fail
 
 if TYPE_CHECKING:
     from ..testing import PlatformEmulator
@@ -32,7 +32,7 @@ def serve_emulator(arguments: argparse.Namespace) -> int:
         emulator.start()
     except OSError as error:  # the port is taken, or the address is not this machine's
         where = f"{arguments.host}:{arguments.port}"
-        sys.stderr.write(f"abeja-models: error: cannot listen on {where}: {error.strerror}\n")
+        fail(f"cannot listen on {where}: {error.strerror}")
         return EXIT_ERROR
     environment = emulator.env()
     if arguments.seed:

@@ -5,10 +5,13 @@ subcommands whose help shows examples, and readers of option values.
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, Optional, Union, cast
 
-from ._report import EXIT_USAGE
+from .._config import check_seconds
+from ..errors import ValidationError
+from ._report import EXIT_USAGE, fail
 
 
 class Parser(argparse.ArgumentParser):
@@ -16,7 +19,8 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print the mistake on one line and exit 2."""
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+        fail(f"{message} (see {self.prog} --help)")
+        self.exit(EXIT_USAGE)
 
 
 if TYPE_CHECKING:
@@ -108,6 +112,18 @@ def page_size(text: str) -> int:
 def positive_count(text: str) -> int:
     """A count, 1 or more."""
     return _int_within(text, 1, None, "a count (1 or more)")
+
+
+def seconds(text: str) -> float:
+    """A number of seconds, by the rule every duration of the SDK follows (``check_seconds``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan  # refused below, in the rule's own words
+    try:
+        return check_seconds("seconds", value)
+    except ValidationError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {error.allowed}") from None
 
 
 def _int_within(text: str, lowest: int, highest: Optional[int], what: str) -> int:

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from ..testing import seed
 from . import _commands
 from ._options import CREATE_TRIGGER, NOTEBOOK_SETTINGS, START_NOTEBOOK
-from ._parts import Commands, Parser, command, group, positive_count
+from ._parts import Commands, Parser, command, group, positive_count, seconds
 
 _AddActions = Callable[[Commands, Parser, str], None]
+_TRIGGER_ID = "the trigger's id (tri-...)"
+_NOTEBOOK_ID = "the notebook's id (its training_notebook_id)"
 
 
 def add_resource_commands(name: str, parser: Parser, connection: Parser) -> None:
@@ -43,7 +45,7 @@ def _add_trigger_actions(actions: Commands, scope: Parser, where: str) -> None:
         ],
         _commands.get_trigger,
         [scope],
-    ).add_argument("trigger_id")
+    ).add_argument("trigger_id", help=_TRIGGER_ID)
     command(
         actions,
         "delete",
@@ -55,7 +57,7 @@ def _add_trigger_actions(actions: Commands, scope: Parser, where: str) -> None:
         ],
         _commands.delete_trigger,
         [scope],
-    ).add_argument("trigger_id")
+    ).add_argument("trigger_id", help=_TRIGGER_ID)
     runs = command(
         actions,
         "runs",
@@ -69,7 +71,7 @@ def _add_trigger_actions(actions: Commands, scope: Parser, where: str) -> None:
         _commands.trigger_runs,
         [scope],
     )
-    runs.add_argument("trigger_id")
+    runs.add_argument("trigger_id", help=_TRIGGER_ID)
     runs.add_argument("--scan-forward", action="store_true", help="oldest first")
     runs.add_argument("--limit", type=positive_count, help="stop after this many runs")
     CREATE_TRIGGER.add_to(
@@ -137,7 +139,7 @@ def _add_notebook_actions(actions: Commands, scope: Parser, where: str) -> None:
             ],
             handler,
             [scope],
-        ).add_argument("notebook_id")
+        ).add_argument("notebook_id", help=_NOTEBOOK_ID)
     update = command(
         actions,
         "update",
@@ -151,7 +153,7 @@ def _add_notebook_actions(actions: Commands, scope: Parser, where: str) -> None:
         [scope],
     )
     NOTEBOOK_SETTINGS.add_to(update)
-    update.add_argument("notebook_id")
+    update.add_argument("notebook_id", help=_NOTEBOOK_ID)
     start = command(
         actions,
         "start",
@@ -164,7 +166,7 @@ def _add_notebook_actions(actions: Commands, scope: Parser, where: str) -> None:
         _commands.start_notebook,
         [scope],
     )
-    start.add_argument("notebook_id")
+    start.add_argument("notebook_id", help=_NOTEBOOK_ID)
     START_NOTEBOOK.add_to(start)
     logs = command(
         actions,
@@ -173,14 +175,21 @@ def _add_notebook_actions(actions: Commands, scope: Parser, where: str) -> None:
         "Print a notebook's recent log events; with --follow, keep printing new ones until\n"
         "interrupted (or until the reader of the output goes away).",
         [
-            f"abeja-models notebooks logs {where} NOTEBOOK_ID --follow",
+            f"abeja-models notebooks logs {where} NOTEBOOK_ID --follow --poll-interval 10",
             f"abeja-models notebooks logs --emulator {seeded} --table",
         ],
         _commands.notebook_logs,
         [scope],
     )
-    logs.add_argument("notebook_id")
+    logs.add_argument("notebook_id", help=_NOTEBOOK_ID)
     logs.add_argument("--follow", action="store_true", help="keep printing new events")
+    logs.add_argument(
+        "--poll-interval",
+        type=seconds,
+        default=2.0,
+        metavar="SECONDS",
+        help="with --follow, the pause after a poll that brought nothing new (default %(default)g)",
+    )
 
 
 def _scope(connection: Parser, short: str, flag: str, what: str, seeded: str) -> Parser:
