@@ -2,7 +2,7 @@
 
 ```bash
 abeja-models demo                                 # the whole SDK against a local emulator
-abeja-models emulator --port 8080                 # serve one until Ctrl-C
+abeja-models emulator --seed --port 8080          # serve one until Ctrl-C
 abeja-models triggers list -o ORG -d DEPLOYMENT   # JSON lines; --table for people
 abeja-models notebooks logs -o ORG -j JOB NOTEBOOK_ID --follow
 abeja-models triggers list --emulator             # seeded data, no account needed
@@ -14,10 +14,12 @@ seeded with data (``abeja_models.testing.seed``). Mistakes, refused settings, AP
 and failures of our own print one line to stderr (never a traceback, never a credential):
 usage mistakes exit 2, everything else 1.
 
-Inside: ``_parser`` (the commands, each bound to its handler), ``_commands`` (the
-handlers), ``_options`` (options read from the parameter models), ``_client`` (the client
-and the collection a command acts on), ``_output`` (how documents are printed) and
-``_report`` (exit codes and the one line on stderr).
+Inside: ``_parser`` and ``_resource_parsers`` (the commands, each bound to its handler; a
+resource group is built only when chosen, so ``--help`` stays fast), ``_local`` (``demo``
+and ``emulator``), ``_commands`` (the resource commands' handlers), ``_options`` (options
+read from the parameter models), ``_client`` (the client and the collection a command
+acts on), ``_output`` (how documents are printed) and ``_report`` (exit codes and the one
+line on stderr).
 """
 
 from __future__ import annotations

@@ -101,7 +101,8 @@ def _seeded_emulator() -> Iterator[PlatformEmulator]:
 
 
 def _organization(arguments: argparse.Namespace) -> str:
-    """-o, else with --emulator the seeded one, else the configured default organization."""
+    """-o, else with --emulator the seeded one (whatever the environment says), else the
+    configured default organization."""
     from .._config import CONFIG_FILE, ORGANIZATION_VARIABLES, default_organization
     from ..testing import seed
 

@@ -1,4 +1,5 @@
-"""One handler for each command: it reads the parsed arguments and returns the exit code.
+"""One handler for each resource command: it reads the parsed arguments and returns the
+exit code.
 
 The parser binds each subcommand to its handler (``set_defaults(handler=...)``). A
 resource command's action gets the collection its options point at and returns what to
@@ -9,86 +10,29 @@ from __future__ import annotations
 
 import argparse
 import functools
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Union
 
-from .._config import TOKEN_VARIABLE
+from ..models import LogEvent, Notebook, Trigger, TriggerRun
 from . import _output
 from ._client import notebooks_of, triggers_of, usage_error
 from ._options import CREATE_TRIGGER, NOTEBOOK_SETTINGS, START_NOTEBOOK
-from ._report import EXIT_ERROR
 
 if TYPE_CHECKING:
     from ..models._base import PlatformModel
     from ..resources import Notebooks, Triggers
-    from ..testing import PlatformEmulator
 
 Handler = Callable[[argparse.Namespace], int]
 Printed = Union[Iterable["PlatformModel"], Mapping[str, object]]
 
 
-def run_demo(arguments: argparse.Namespace) -> int:
-    """``demo``: the scripted walk through the SDK."""
-    from .._demo import run_demo as demo
-
-    return demo(sys.stdout)
-
-
-def serve_emulator(arguments: argparse.Namespace) -> int:
-    """``emulator``: serve one until interrupted, after printing how to reach it."""
-    from ..testing import PlatformEmulator
-
-    emulator = PlatformEmulator(arguments.host, arguments.port, page_size=arguments.page_size)
-    try:
-        emulator.start()
-    except OSError as error:  # the port is taken, or the address is not this machine's
-        where = f"{arguments.host}:{arguments.port}"
-        sys.stderr.write(f"abeja-models: error: cannot listen on {where}: {error.strerror}\n")
-        return EXIT_ERROR
-    environment = emulator.env()
-    bound = "{}:{}".format(*emulator.address)
-    if emulator.reachable_from_other_machines:
-        _warn_reachable(emulator, bound)
-    where = f"on every interface, {bound}; " if emulator.listens_on_every_interface else ""
-    print(f"ABEJA Platform emulator listening on {emulator.url} ({where}Ctrl-C to stop)")
-    print("Point a client at it with:")
-    for name, value in environment.items():
-        print(f"  export {name}={value}")
-    print("Start a run on every trigger watching a DataLake channel with:")
-    print(
-        f'  curl -X POST -H "Authorization: Bearer {environment[TOKEN_VARIABLE]}"'
-        f" {emulator.url}/_emulator/channels/CHANNEL_ID/files"
-    )
-    sys.stdout.flush()
-    emulator.serve_forever()
-    return 0
-
-
-def _warn_reachable(emulator: PlatformEmulator, bound: str) -> None:
-    who = "accepts any credential" if emulator.accepts_any_credential else "accepts its credentials"
-    sys.stderr.write(
-        f"abeja-models: warning: the emulator listens on {bound}, reachable from other"
-        f" machines over plain HTTP, and {who}: whoever reaches it can read, create, change"
-        " and delete its triggers, runs, notebooks, logs and uploaded files, and start runs."
-        " Use --host 127.0.0.1 unless you mean to share it.\n"
-    )
-    if not emulator.listens_on_every_interface:
-        sys.stderr.write(
-            "abeja-models: warning: abeja_models.Client sends plain http only to a loopback"
-            f" address, so it will refuse {emulator.url}; listen on 127.0.0.1 (or 0.0.0.0)"
-            " for clients of this SDK.\n"
-        )
-    sys.stderr.flush()
-
-
-def _print(printed: Printed, table: bool) -> None:
+def _print(printed: Printed, shows: type[PlatformModel], table: bool) -> None:
     if isinstance(printed, Mapping):
         _output.print_record(printed, table=table)
     else:
-        _output.print_documents(printed, table=table)
+        _output.print_documents(printed, shows, table=table)
 
 
 class _Resources(Protocol):
@@ -109,29 +53,37 @@ class _Collection(Generic[ResourcesT]):
     """How the commands of one collection reach it, and name one of its members."""
 
     opened: Callable[[argparse.Namespace], AbstractContextManager[ResourcesT]]
+    model: type[PlatformModel]
+    """What its members are (``Trigger``)."""
     id_argument: str
     """The positional argument that names a member (``trigger_id``)."""
     id_key: str
     """The key under which a delete's record names what it deleted."""
 
-    def acting(self, action: Callable[[ResourcesT, argparse.Namespace], Printed]) -> Handler:
-        """A handler that opens the collection, runs ``action`` and prints what it returns."""
+    def acting(
+        self, shows: type[PlatformModel]
+    ) -> Callable[[Callable[[ResourcesT, argparse.Namespace], Printed]], Handler]:
+        """A decorator: the handler that opens the collection, runs the action and prints
+        what it returns, documents of the kind ``shows`` (a table's header even when none)."""
 
-        @functools.wraps(action)
-        def handler(arguments: argparse.Namespace) -> int:
-            with self.opened(arguments) as collection:
-                _print(action(collection, arguments), arguments.table)
-            return 0
+        def acting(action: Callable[[ResourcesT, argparse.Namespace], Printed]) -> Handler:
+            @functools.wraps(action)
+            def handler(arguments: argparse.Namespace) -> int:
+                with self.opened(arguments) as collection:
+                    _print(action(collection, arguments), shows, arguments.table)
+                return 0
 
-        return handler
+            return handler
+
+        return acting
 
     def listing(self) -> Handler:
         """``... list``: every member."""
-        return self.acting(lambda collection, arguments: collection.list())
+        return self.acting(self.model)(lambda collection, arguments: collection.list())
 
     def showing(self) -> Handler:
         """``... get``: one member."""
-        return self.acting(
+        return self.acting(self.model)(
             lambda collection, arguments: [collection.get(getattr(arguments, self.id_argument))]
         )
 
@@ -143,12 +95,12 @@ class _Collection(Generic[ResourcesT]):
             collection.delete(resource_id)
             return {self.id_key: resource_id, "deleted": True}
 
-        return self.acting(delete)
+        return self.acting(self.model)(delete)
 
 
-_TRIGGERS: _Collection[Triggers] = _Collection(triggers_of, "trigger_id", "trigger_id")
+_TRIGGERS: _Collection[Triggers] = _Collection(triggers_of, Trigger, "trigger_id", "trigger_id")
 _NOTEBOOKS: _Collection[Notebooks] = _Collection(
-    notebooks_of, "notebook_id", "training_notebook_id"
+    notebooks_of, Notebook, "notebook_id", "training_notebook_id"
 )
 
 # Triggers ---------------------------------------------------------------------------------
@@ -158,7 +110,7 @@ get_trigger = _TRIGGERS.showing()
 delete_trigger = _TRIGGERS.deleting()
 
 
-@_TRIGGERS.acting
+@_TRIGGERS.acting(TriggerRun)
 def trigger_runs(triggers: Triggers, arguments: argparse.Namespace) -> Printed:
     """``triggers runs``: page after page, as they arrive."""
     return triggers.runs(
@@ -166,7 +118,7 @@ def trigger_runs(triggers: Triggers, arguments: argparse.Namespace) -> Printed:
     )
 
 
-@_TRIGGERS.acting
+@_TRIGGERS.acting(Trigger)
 def create_trigger(triggers: Triggers, arguments: argparse.Namespace) -> Printed:
     """``triggers create``: every field of ``CreateTriggerParams`` from its option."""
     return [triggers.create(**CREATE_TRIGGER.values(arguments))]
@@ -179,7 +131,7 @@ get_notebook = _NOTEBOOKS.showing()
 delete_notebook = _NOTEBOOKS.deleting()
 
 
-@_NOTEBOOKS.acting
+@_NOTEBOOKS.acting(Notebook)
 def create_notebook(notebooks: Notebooks, arguments: argparse.Namespace) -> Printed:
     """``notebooks create``: every field of ``NotebookParams`` from its option."""
     return [notebooks.create(**NOTEBOOK_SETTINGS.values(arguments))]
@@ -193,23 +145,25 @@ def update_notebook(arguments: argparse.Namespace) -> int:
         *others, last = NOTEBOOK_SETTINGS.flags()
         usage_error(arguments, f"nothing to update: give {', '.join(others)} or {last}")
     with opened as notebooks:
-        _print([notebooks.update(arguments.notebook_id, **changes)], arguments.table)
+        _print([notebooks.update(arguments.notebook_id, **changes)], Notebook, arguments.table)
     return 0
 
 
-@_NOTEBOOKS.acting
+@_NOTEBOOKS.acting(Notebook)
 def start_notebook(notebooks: Notebooks, arguments: argparse.Namespace) -> Printed:
     """``notebooks start``: every field of ``StartNotebookParams`` from its option."""
     return [notebooks.start(arguments.notebook_id, **START_NOTEBOOK.values(arguments))]
 
 
-@_NOTEBOOKS.acting
+@_NOTEBOOKS.acting(Notebook)
 def stop_notebook(notebooks: Notebooks, arguments: argparse.Namespace) -> Printed:
     """``notebooks stop``."""
     return [notebooks.stop(arguments.notebook_id)]
 
 
-@_NOTEBOOKS.acting
+@_NOTEBOOKS.acting(LogEvent)
 def notebook_logs(notebooks: Notebooks, arguments: argparse.Namespace) -> Printed:
     """``notebooks logs``: with --follow, until interrupted."""
-    return notebooks.logs(arguments.notebook_id, follow=arguments.follow)
+    return notebooks.logs(
+        arguments.notebook_id, follow=arguments.follow, poll_interval=arguments.poll_interval
+    )

@@ -29,8 +29,8 @@ class ParamOptions:
     """The options that stand for the fields of ``model``, and the values read back from them.
 
     ``shell`` holds what the command line adds to a field, as ``add_argument`` keywords
-    (``help``, ``default``, ...), and ``flag``, the option's spelling when it is not the
-    field's name in dashes; the help is the field's rule (``Params.rule``) unless given.
+    (``default``, ``help`` when the field's description does not suit, ...), and
+    ``flag``, the option's spelling when it is not the field's name in dashes.
     ``convert`` turns an option's value into the field's.
     """
 
@@ -50,7 +50,7 @@ class ParamOptions:
             typed = _typed(info.annotation)
             if typed is None and not {"type", "action"} & extra.keys():
                 raise TypeError(f"{self.model.__name__}.{name}: say in `shell` how to read it")
-            keywords = {"help": self.model.rule(name), **(typed or {}), **extra}
+            keywords = {**(typed or {}), "help": _help(info.description), **extra}
             keywords.setdefault("required", info.is_required() and "default" not in keywords)
             parser.add_argument(self._flag(name), dest=name, **keywords)
 
@@ -85,6 +85,14 @@ def _body(endpoint: endpoints.Endpoint[PlatformModel]) -> type[Params]:
     return endpoint.params
 
 
+def _help(description: Optional[str]) -> Optional[str]:
+    """A field's description as its option's help: plain text, in the style of the others."""
+    if not description:
+        return None
+    text = description.replace("``", "").rstrip(".").replace("%", "%%")
+    return text[:1].lower() + text[1:]
+
+
 def _unchanged(value: object) -> object:
     return value
 
@@ -104,9 +112,7 @@ def _environment(pairs: list[str]) -> Optional[dict[str, str]]:
 CREATE_TRIGGER = ParamOptions(
     _body(endpoints.CREATE_TRIGGER),
     shell={
-        "version_id": {"help": "the version to run (ver-...)"},
         "input_service_name": {"default": "datalake"},
-        "input_service_id": {"help": "the DataLake channel id"},
         "environment": {
             "flag": "--env",
             "action": "append",
@@ -123,7 +129,6 @@ NOTEBOOK_SETTINGS = ParamOptions(
     _body(endpoints.CREATE_NOTEBOOK),
     shell={
         "instance_type": {"help": "e.g. cpu-1, gpu:b-4"},
-        "image": {"help": "e.g. abeja-inc/all-cpu:19.10"},
     },
 )
 """``notebooks create`` and ``notebooks update``."""

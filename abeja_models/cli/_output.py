@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections.abc import Iterable, Mapping
@@ -31,18 +32,24 @@ _COLUMNS: dict[type[PlatformModel], tuple[tuple[str, int], ...]] = {
 }
 
 
-def print_documents(documents: Iterable[PlatformModel], *, table: bool) -> None:
-    """Print each document as it comes (streams stay streams)."""
+def print_documents(
+    documents: Iterable[PlatformModel], kind: type[PlatformModel], *, table: bool
+) -> None:
+    """Print each document (a ``kind``) as it comes (streams stay streams); a table has
+    its header even when none comes."""
     out = sys.stdout
-    for index, document in enumerate(documents):
+    columns = _COLUMNS[kind]
+    remaining = iter(documents)
+    first = next(remaining, None)  # a call that fails does so before the header is out
+    if table:
+        out.write(_row([name for name, _ in columns], columns))
+    for document in itertools.chain([] if first is None else [first], remaining):
         if table:
-            columns = _COLUMNS[type(document)]
-            if index == 0:
-                out.write(_row([name for name, _ in columns], columns))
             out.write(_row([_cell(getattr(document, name)) for name, _ in columns], columns))
         else:
             out.write(document.to_json() + "\n")
         out.flush()
+    out.flush()
 
 
 def _row(cells: list[str], columns: tuple[tuple[str, int], ...]) -> str:
@@ -72,5 +79,5 @@ def print_record(record: Mapping[str, object], *, table: bool) -> None:
                 "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n"
             )
     else:
-        out.write(json.dumps(record) + "\n")
+        out.write(json.dumps(record, separators=(",", ":")) + "\n")
     out.flush()

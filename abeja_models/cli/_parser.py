@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 
 from .._config import (
     BASE_URL_VARIABLE,
@@ -17,9 +18,8 @@ from .._config import (
     Settings,
 )
 from .._version import __version__
-from . import _commands
-from ._parts import Parser, command, page_size, port, subcommands
-from ._resource_parsers import add_resource_commands
+from . import _local
+from ._parts import Commands, Parser, command, page_size, port, subcommands
 
 _USER, _PERSONAL_ACCESS_TOKEN = CREDENTIAL_PAIRS[0]
 _ORGANIZATION = ORGANIZATION_VARIABLES[0]
@@ -75,15 +75,25 @@ def build_parser() -> Parser:
         "and tail its log, then see mistakes caught and failures retried: the whole SDK\n"
         "against an in-process emulator on 127.0.0.1 (no account, no network).",
         ["abeja-models demo"],
-        _commands.run_demo,
+        _local.run_demo,
     )
     _add_emulator_command(commands)
-    connection = _connection_options()
-    add_resource_commands(commands, connection)
+    for name, summary in (
+        ("triggers", "the triggers of a deployment"),
+        ("notebooks", "the notebooks of a job definition"),
+    ):
+        commands.later(name, summary, functools.partial(_add_resource_commands, name))
     return parser
 
 
-def _add_emulator_command(commands: argparse._SubParsersAction[Parser]) -> None:
+def _add_resource_commands(name: str, parser: Parser) -> None:
+    """Build a resource group once it is chosen: its options read the parameter models."""
+    from ._resource_parsers import add_resource_commands
+
+    add_resource_commands(name, parser, _connection_options())
+
+
+def _add_emulator_command(commands: Commands) -> None:
     emulator = command(
         commands,
         "emulator",
@@ -93,8 +103,9 @@ def _add_emulator_command(commands: argparse._SubParsersAction[Parser]) -> None:
         [
             "abeja-models emulator --port 8080",
             "abeja-models emulator --port 0 --page-size 10",
+            "abeja-models emulator --seed",
         ],
-        _commands.serve_emulator,
+        _local.serve_emulator,
     )
     emulator.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
     emulator.add_argument(
@@ -102,6 +113,11 @@ def _add_emulator_command(commands: argparse._SubParsersAction[Parser]) -> None:
     )
     emulator.add_argument(
         "--page-size", type=page_size, default=50, help="trigger runs and log events per page"
+    )
+    emulator.add_argument(
+        "--seed",
+        action="store_true",
+        help="start with the data --emulator shows (abeja_models.testing.seed), not empty",
     )
 
 
@@ -122,7 +138,9 @@ def _connection_options() -> Parser:
         help=f"the configuration of {CONFIG_FILE} to use (default ${PROFILE_VARIABLE},"
         " else the file's active one)",
     )
-    connection.add_argument(
+    # The emulator has its own URL: a --base-url beside it would be silently ignored.
+    platform = connection.add_mutually_exclusive_group()
+    platform.add_argument(
         "--emulator",
         action="store_true",
         help="use an in-process emulator seeded with data, not the platform; what a command"
@@ -132,5 +150,6 @@ def _connection_options() -> Parser:
     for name, help in _SETTING_HELP.items():
         rule = SETTINGS[name]
         assert rule.flag is not None, f"the setting {name} has no flag"
-        connection.add_argument(rule.flag, dest=name, type=rule.from_text, help=help)
+        container = platform if name == "base_url" else connection
+        container.add_argument(rule.flag, dest=name, type=rule.from_text, help=help)
     return connection

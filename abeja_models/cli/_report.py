@@ -33,7 +33,7 @@ def run_reported(arguments: argparse.Namespace) -> int:
     except ValidationError as error:
         # Every setting is read when the client is made (see _client); a ValidationError
         # after that is about an argument of the command.
-        fail(f"ValidationError: {error} (see --help)")
+        fail(f"ValidationError: {error} (see {arguments.parser.prog} --help)")
         return EXIT_USAGE
     except Unauthorized as error:
         hint = None if arguments.emulator else _credentials_hint()

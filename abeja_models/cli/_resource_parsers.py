@@ -2,43 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..testing import seed
 from . import _commands
 from ._options import CREATE_TRIGGER, NOTEBOOK_SETTINGS, START_NOTEBOOK
-from ._parts import Commands, Parser, command, group, positive_count
+from ._parts import Commands, Parser, command, group, positive_count, seconds
+
+_AddActions = Callable[[Commands, Parser, str], None]
+_TRIGGER_ID = "the trigger's id (tri-...)"
+_NOTEBOOK_ID = "the notebook's id (its training_notebook_id)"
 
 
-def add_resource_commands(commands: Commands[Parser], connection: Parser) -> None:
-    """``triggers ...`` and ``notebooks ...``: each a group of commands on one collection."""
-    for name, summary, description, example, scope, add_actions in (
-        (
-            "triggers",
-            "the triggers of a deployment",
-            "List, show, create and delete the triggers of a deployment (a trigger runs a model\n"
-            "version on every file put into a DataLake channel), and list their runs.",
-            f"abeja-models triggers runs --emulator {seed.TRIGGER} --table",
-            ("-d", "--deployment", "DEPLOYMENT", "deployment id", seed.DEPLOYMENT),
-            _add_trigger_actions,
-        ),
-        (
-            "notebooks",
-            "the notebooks of a job definition",
-            "List, create, change, start, stop and delete the Jupyter notebooks of a job\n"
-            "definition, and print their logs.",
-            f"abeja-models notebooks logs --emulator {seed.NOTEBOOK} --follow",
-            ("-j", "--job-definition", "JOB", "job definition name", seed.JOB_DEFINITION),
-            _add_notebook_actions,
-        ),
-    ):
-        short, flag, placeholder, what, seeded = scope
-        where = f"-o ORG {short} {placeholder}"
-        actions = group(
-            commands, name, summary, description, [f"abeja-models {name} list {where}", example]
-        )
-        add_actions(actions, _scope(connection, short, flag, what, seeded), where)
+def add_resource_commands(name: str, parser: Parser, connection: Parser) -> None:
+    """Make ``parser`` the group ``name`` (``triggers``, ``notebooks``): the commands on one
+    collection, each taking the ``connection`` options."""
+    description, example, scope, add_actions = _GROUPS[name]
+    short, flag, placeholder, what, seeded = scope
+    where = f"-o ORG {short} {placeholder}"
+    actions = group(parser, description, [f"abeja-models {name} list {where}", example])
+    add_actions(actions, _scope(connection, short, flag, what, seeded), where)
 
 
-def _add_trigger_actions(actions: Commands[Parser], scope: Parser, where: str) -> None:
+def _add_trigger_actions(actions: Commands, scope: Parser, where: str) -> None:
     command(
         actions,
         "list",
@@ -59,7 +45,7 @@ def _add_trigger_actions(actions: Commands[Parser], scope: Parser, where: str) -
         ],
         _commands.get_trigger,
         [scope],
-    ).add_argument("trigger_id")
+    ).add_argument("trigger_id", help=_TRIGGER_ID)
     command(
         actions,
         "delete",
@@ -71,7 +57,7 @@ def _add_trigger_actions(actions: Commands[Parser], scope: Parser, where: str) -
         ],
         _commands.delete_trigger,
         [scope],
-    ).add_argument("trigger_id")
+    ).add_argument("trigger_id", help=_TRIGGER_ID)
     runs = command(
         actions,
         "runs",
@@ -85,7 +71,7 @@ def _add_trigger_actions(actions: Commands[Parser], scope: Parser, where: str) -
         _commands.trigger_runs,
         [scope],
     )
-    runs.add_argument("trigger_id")
+    runs.add_argument("trigger_id", help=_TRIGGER_ID)
     runs.add_argument("--scan-forward", action="store_true", help="oldest first")
     runs.add_argument("--limit", type=positive_count, help="stop after this many runs")
     CREATE_TRIGGER.add_to(
@@ -106,7 +92,7 @@ def _add_trigger_actions(actions: Commands[Parser], scope: Parser, where: str) -
     )
 
 
-def _add_notebook_actions(actions: Commands[Parser], scope: Parser, where: str) -> None:
+def _add_notebook_actions(actions: Commands, scope: Parser, where: str) -> None:
     seeded = seed.NOTEBOOK
 
     command(
@@ -153,7 +139,7 @@ def _add_notebook_actions(actions: Commands[Parser], scope: Parser, where: str) 
             ],
             handler,
             [scope],
-        ).add_argument("notebook_id")
+        ).add_argument("notebook_id", help=_NOTEBOOK_ID)
     update = command(
         actions,
         "update",
@@ -167,7 +153,7 @@ def _add_notebook_actions(actions: Commands[Parser], scope: Parser, where: str) 
         [scope],
     )
     NOTEBOOK_SETTINGS.add_to(update)
-    update.add_argument("notebook_id")
+    update.add_argument("notebook_id", help=_NOTEBOOK_ID)
     start = command(
         actions,
         "start",
@@ -180,7 +166,7 @@ def _add_notebook_actions(actions: Commands[Parser], scope: Parser, where: str) 
         _commands.start_notebook,
         [scope],
     )
-    start.add_argument("notebook_id")
+    start.add_argument("notebook_id", help=_NOTEBOOK_ID)
     START_NOTEBOOK.add_to(start)
     logs = command(
         actions,
@@ -189,14 +175,21 @@ def _add_notebook_actions(actions: Commands[Parser], scope: Parser, where: str) 
         "Print a notebook's recent log events; with --follow, keep printing new ones until\n"
         "interrupted (or until the reader of the output goes away).",
         [
-            f"abeja-models notebooks logs {where} NOTEBOOK_ID --follow",
+            f"abeja-models notebooks logs {where} NOTEBOOK_ID --follow --poll-interval 10",
             f"abeja-models notebooks logs --emulator {seeded} --table",
         ],
         _commands.notebook_logs,
         [scope],
     )
-    logs.add_argument("notebook_id")
+    logs.add_argument("notebook_id", help=_NOTEBOOK_ID)
     logs.add_argument("--follow", action="store_true", help="keep printing new events")
+    logs.add_argument(
+        "--poll-interval",
+        type=seconds,
+        default=2.0,
+        metavar="SECONDS",
+        help="with --follow, the pause after a poll that brought nothing new (default %(default)g)",
+    )
 
 
 def _scope(connection: Parser, short: str, flag: str, what: str, seeded: str) -> Parser:
@@ -204,3 +197,23 @@ def _scope(connection: Parser, short: str, flag: str, what: str, seeded: str) ->
     scope = Parser(add_help=False, parents=[connection])
     scope.add_argument(short, flag, help=f"{what} (required; with --emulator, default {seeded})")
     return scope
+
+
+_GROUPS: dict[str, tuple[str, str, tuple[str, str, str, str, str], _AddActions]] = {
+    "triggers": (
+        "List, show, create and delete the triggers of a deployment (a trigger runs a model\n"
+        "version on every file put into a DataLake channel), and list their runs.",
+        f"abeja-models triggers runs --emulator {seed.TRIGGER} --table",
+        ("-d", "--deployment", "DEPLOYMENT", "deployment id", seed.DEPLOYMENT),
+        _add_trigger_actions,
+    ),
+    "notebooks": (
+        "List, create, change, start, stop and delete the Jupyter notebooks of a job\n"
+        "definition, and print their logs.",
+        f"abeja-models notebooks logs --emulator {seed.NOTEBOOK} --follow",
+        ("-j", "--job-definition", "JOB", "job definition name", seed.JOB_DEFINITION),
+        _add_notebook_actions,
+    ),
+}
+"""Each group: its description, an example on the seeded data, the option naming the
+collection's parent, and what adds its commands."""

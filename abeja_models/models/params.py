@@ -73,7 +73,7 @@ _IMAGE = re.compile(
     rf"(?:[A-Za-z0-9.-]+(?::\d+)?/)?{_COMPONENT}(?:/{_COMPONENT})*"
     r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?"
 )
-IMAGE_RULE = "a docker image reference such as 'abeja-inc/all-cpu:19.10' (see Images)"
+IMAGE_RULE = "a docker image reference such as 'abeja-inc/all-cpu:19.10'"
 
 
 def _is_instance_type(value: str) -> bool:

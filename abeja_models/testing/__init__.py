@@ -4,10 +4,40 @@ The emulator needs only the standard library; the ``abeja_emulator`` fixture is
 registered with pytest when this package is installed.
 """
 
-from ._emulator import PlatformEmulator
-from ._faults import Drop, Fault, Malformed, RecordedRequest
-from ._server import MAX_REQUEST_BODY
-from ._service import Credential
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._emulator import PlatformEmulator
+    from ._faults import Drop, Fault, Malformed, RecordedRequest
+    from ._server import MAX_REQUEST_BODY
+    from ._service import Credential
+
+# Loaded on first use: pytest loads the plugin of every test run, and the command line
+# reads the seeded ids, neither of which needs the emulator's server.
+_LAZY = {
+    "MAX_REQUEST_BODY": "_server",
+    "Credential": "_service",
+    "Drop": "_faults",
+    "Fault": "_faults",
+    "Malformed": "_faults",
+    "PlatformEmulator": "_emulator",
+    "RecordedRequest": "_faults",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "MAX_REQUEST_BODY",

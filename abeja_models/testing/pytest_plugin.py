@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from ._emulator import PlatformEmulator
+if TYPE_CHECKING:  # pytest loads this plugin for every run: the emulator only when used
+    from ._emulator import PlatformEmulator
 
 
 @pytest.fixture
@@ -17,6 +19,8 @@ def abeja_emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[PlatformEmulator
     and the platform's own SDK reach the emulator with no arguments; the emulator stops,
     and the environment is restored, when the test ends.
     """
+    from ._emulator import PlatformEmulator
+
     fast = PlatformEmulator(notebook_start_delay=0.1, run_step_delay=0.05, log_interval=0.05)
     with fast as emulator:
         for name, value in emulator.env().items():

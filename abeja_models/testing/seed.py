@@ -14,7 +14,10 @@ a new emulator seeded the same way answers to them.
 
 from __future__ import annotations
 
-from ._emulator import PlatformEmulator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the ids are read without the emulator (the command line's help)
+    from ._emulator import PlatformEmulator
 
 __all__ = [
     "CHANNEL",

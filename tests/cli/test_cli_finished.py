@@ -7,7 +7,6 @@ server is on 127.0.0.1.
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import time
@@ -30,14 +29,6 @@ from .commands import (
     run_process,
     usage_error,
 )
-
-
-@pytest.fixture
-def no_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith(("ABEJA_", "PLATFORM_")):
-            monkeypatch.delenv(name)
-
 
 # Exit codes -------------------------------------------------------------------------------
 
@@ -114,7 +105,7 @@ def test_the_exit_codes_are_in_the_help(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_a_missing_organization_names_the_flag_and_the_variable(
-    capsys: pytest.CaptureFixture[str], no_settings: None
+    capsys: pytest.CaptureFixture[str]
 ) -> None:
     err = usage_error(capsys, "triggers", "list", "-d", "1")
     assert "-o/--organization" in err
@@ -244,7 +235,7 @@ def test_the_connect_timeout(
 
 
 def test_the_emulator_flag_serves_the_seeded_triggers_and_runs(
-    capsys: pytest.CaptureFixture[str], no_settings: None
+    capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(capsys, "triggers", "list", "--emulator")
     assert code == 0
@@ -255,7 +246,7 @@ def test_the_emulator_flag_serves_the_seeded_triggers_and_runs(
 
 
 def test_the_emulator_flag_serves_the_seeded_notebooks_and_their_logs(
-    capsys: pytest.CaptureFixture[str], no_settings: None
+    capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(capsys, "notebooks", "list", "--emulator")
     assert code == 0
@@ -283,7 +274,7 @@ def test_the_help_names_the_seeded_data(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_table_works_on_every_command_that_changes_something(
-    capsys: pytest.CaptureFixture[str], no_settings: None
+    capsys: pytest.CaptureFixture[str]
 ) -> None:
     for argv, header in [
         (["triggers", "delete", seeded.TRIGGER], ["trigger_id", "deleted"]),
