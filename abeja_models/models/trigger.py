@@ -73,7 +73,9 @@ class TriggerRun(PlatformModel):
     deployment_id: Id
     """The id of the deployment whose model version this run executes."""
     status: str
-    """``PENDING``, ``RUNNING``, ``SUCCEEDED`` or ``FAILED``, as the platform reports it."""
+    """``SUBMITTED``, ``PENDING``, ``RUNNABLE``, ``STARTING``, ``RUNNING``, ``SUCCEEDED`` or
+    ``FAILED``, as the platform reports it (any string: see ``known_status`` to compare
+    with the statuses the SDK knows)."""
     model_version_id: str
     """The id of the deployment version executed (``ver-...``)."""
     input_data: dict[str, str]

@@ -28,6 +28,7 @@ _LOG_LINES = (
     "Saving file at /mnt/notebooks/Untitled.ipynb",
     "Kernel heartbeat ok",
 )
+_STOPPED_LINE = "Notebook server stopped"
 _CREATOR: JsonObject = {
     "updated_at": "2018-01-04T03:02:12Z",
     "role": "admin",
@@ -96,13 +97,12 @@ class Trigger:
     version_id: str
     models: dict[str, str]
     retry_count: int
-    distribution: int
     environment: dict[str, str]
     created: float
     runs: list[Run] = field(default_factory=list)
 
     def document(self) -> JsonObject:
-        """The trigger as the platform sends it."""
+        """The trigger as *get trigger* and *get triggers* send it (no ``distribution``)."""
         return {
             "trigger_id": self.trigger_id,
             "organization_id": self.organization_id,
@@ -115,7 +115,6 @@ class Trigger:
             "model_version": "0.0.1",
             "model_version_id": self.version_id,
             "retry_count": self.retry_count,
-            "distribution": self.distribution,
             "user_env_vars": dict(self.environment),
             "created_at": timestamp(self.created),
             "modified_at": timestamp(self.created),
@@ -212,8 +211,14 @@ class Notebook:
             self.run_first_event = len(self.events)
 
     def stop(self, now: float) -> None:
-        """Stop it, unless it is stopped already."""
+        """Stop it (its log advanced to ``now``), unless it is stopped already.
+
+        If it was running, its log ends with the stop: the next event of this run would
+        come after ``now``, so none follows it.
+        """
         if self.status != "Stopped":
+            if self.running_since is not None and len(self.events) < MAX_LOG_EVENTS:
+                self.events.append(LogEvent(_STOPPED_LINE, now))
             self.pending_since, self.stopped_at = None, now
             self.modified = now
 

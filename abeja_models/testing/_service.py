@@ -74,28 +74,31 @@ class Service:
     ) -> tuple[int, JsonObject]:
         """The status and JSON document the platform answers to a request it has read."""
         try:
-            if not self._authorized(headers.get("Authorization")):
-                raise ApiProblem(401, "unauthorized", "authentication failed: send credentials")
+            refusal = self._refusal(headers.get("Authorization"))
+            if refusal is not None:
+                raise ApiProblem(401, "unauthorized", f"authentication failed: {refusal}")
             route, ids = find_route(self._routes, method, path)
             return 200, route.call(self.state, ids, query, _json_body(body))
         except ApiProblem as problem:
             return problem.status, problem.body
 
-    def _authorized(self, header: Optional[str]) -> bool:
-        scheme, _, value = (header or "").partition(" ")
+    def _refusal(self, header: Optional[str]) -> Optional[str]:
+        """Why a request with this ``Authorization`` header is refused; ``None`` if it is not."""
+        scheme, _, value = (header or "").strip().partition(" ")
+        if not scheme:
+            return "send credentials"
+        key: Optional[Credential] = None
         if scheme.lower() == "bearer" and value:
-            key: Optional[Credential] = value
+            key = value
         elif scheme.lower() == "basic" and value:
             try:
                 user, _, secret = base64.b64decode(value, validate=True).decode().partition(":")
             except (binascii.Error, UnicodeDecodeError):
-                return False
+                user, secret = "", ""
             key = (user, secret) if user and secret else None
-        else:
-            key = None
-        if key is None:
-            return False
-        return self._accepted is None or key in self._accepted
+        if key is None or not (self._accepted is None or key in self._accepted):
+            return "the credentials sent were refused"
+        return None
 
 
 def _credential_key(credential: Credential) -> Credential:

@@ -49,7 +49,8 @@ class PlatformState:
         self.notebook_start_delay = notebook_start_delay
         self.run_step_delay = run_step_delay
         self.log_interval = log_interval
-        self._clock = clock
+        self.clock = clock
+        """The time now, in seconds since the epoch (the seed sets it back a while)."""
         self._lock = threading.RLock()
         self._ids = Ids()
         self.reset()
@@ -83,7 +84,7 @@ class PlatformState:
             raise bad_request("output_service_name and output_service_id go together")
         environment = str_map(fields, "environment")
         models = str_map(fields, "models")
-        now = self._clock()
+        now = self.clock()
         with self._lock:
             trigger = Trigger(
                 trigger_id=self._ids.trigger(),
@@ -95,12 +96,12 @@ class PlatformState:
                 version_id=version_id,
                 models=models,
                 retry_count=retry_count,
-                distribution=distribution,
                 environment=environment,
                 created=now,
             )
             self._triggers[trigger.trigger_id] = trigger
-            return trigger.document()
+            # Of the reference documents' answers, only this one shows the distribution.
+            return {**trigger.document(), "distribution": distribution}
 
     def list_triggers(self, organization_id: str, deployment_id: str) -> JsonObject:
         """``GET .../deployments/{deployment_id}/triggers``."""
@@ -149,14 +150,14 @@ class PlatformState:
             else:  # newest first: the page is cut from the end, never the whole list copied
                 page = runs[max(0, total - offset - self.page_size) : total - offset][::-1]
             end = offset + len(page)
-            now = self._clock()
+            now = self.clock()
             entries = [trigger.run_document(run, now, self.run_step_delay) for run in page]
         next_token = make_token(scope, end) if end < len(runs) else None
         return {"entries": entries, "next_page_token": next_token}
 
     def upload(self, channel_id: str, content: bytes, *, fail: bool) -> list[str]:
         """Put a file into a channel and start a run on every trigger watching it."""
-        now = self._clock()
+        now = self.clock()
         stamp = datetime.fromtimestamp(now, timezone.utc).strftime("%Y%m%dT%H%M%S")
         file_id = f"{stamp}-{uuid.uuid4()}"
         with self._lock:
@@ -187,7 +188,7 @@ class PlatformState:
             if trigger is None:
                 raise KeyError(f"no trigger {trigger_id!r}")
             # Finished runs, one millisecond apart, all older than the runs already there.
-            finished_before = self._clock() - 3 * self.run_step_delay
+            finished_before = self.clock() - 3 * self.run_step_delay
             if trigger.runs:
                 finished_before = min(finished_before, trigger.runs[0].created)
             first = finished_before - (count + 1) / 1000
@@ -223,7 +224,7 @@ class PlatformState:
         instance = instance_type(fields) or "cpu-1"
         image = optional_str(fields, "image") or "abeja-inc/all-cpu:19.10"
         kind = notebook_type(fields) or "notebook"
-        now = self._clock()
+        now = self.clock()
         with self._lock:
             # A job id is drawn on every create, kept only the first time: the seed's
             # fixed ids count on it.
@@ -250,7 +251,7 @@ class PlatformState:
 
     def list_notebooks(self, organization_id: str, job_definition_name: str) -> JsonObject:
         """``GET .../training/definitions/{job_definition_name}/notebooks``."""
-        now = self._clock()
+        now = self.clock()
         with self._lock:
             entries = [
                 self._notebook_document(notebook, now)
@@ -269,7 +270,7 @@ class PlatformState:
         """``GET .../notebooks/{notebook_id}``."""
         with self._lock:
             notebook = self._notebook(organization_id, job_definition_name, notebook_id)
-            return self._notebook_document(notebook, self._clock())
+            return self._notebook_document(notebook, self.clock())
 
     def update_notebook(
         self, organization_id: str, job_definition_name: str, notebook_id: str, body: object
@@ -279,7 +280,7 @@ class PlatformState:
         instance = instance_type(fields)
         image = optional_str(fields, "image")
         kind = notebook_type(fields)
-        now = self._clock()
+        now = self.clock()
         with self._lock:
             notebook = self._notebook(organization_id, job_definition_name, notebook_id)
             if instance is not None:
@@ -305,7 +306,7 @@ class PlatformState:
     ) -> JsonObject:
         """``POST .../notebooks/{notebook_id}/start``, optionally as another notebook type."""
         kind = notebook_type(json_object(body))
-        now = self._clock()
+        now = self.clock()
         with self._lock:
             notebook = self._notebook(organization_id, job_definition_name, notebook_id)
             self._advance(notebook, now)
@@ -318,7 +319,7 @@ class PlatformState:
         self, organization_id: str, job_definition_name: str, notebook_id: str
     ) -> JsonObject:
         """``POST .../notebooks/{notebook_id}/stop``."""
-        now = self._clock()
+        now = self.clock()
         with self._lock:
             notebook = self._notebook(organization_id, job_definition_name, notebook_id)
             self._advance(notebook, now)
@@ -336,7 +337,7 @@ class PlatformState:
         forward_scope, backward_scope = f"logs:{notebook_id}:f", f"logs:{notebook_id}:b"
         with self._lock:
             notebook = self._notebook(organization_id, job_definition_name, notebook_id)
-            self._advance(notebook, self._clock())
+            self._advance(notebook, self.clock())
             events = notebook.events
             forward = query.get("next_forward_token")
             backward = query.get("next_backward_token")

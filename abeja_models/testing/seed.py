@@ -69,10 +69,12 @@ def seed(emulator: PlatformEmulator) -> None:
     emulator.add_runs(created["trigger_id"], 4)
     emulator.add_runs(created["trigger_id"], 1, fail=True)
 
-    # A notebook that has been running for a while, so that its log already has lines:
-    # its start is dated back (a negative start delay) by as many log intervals.
-    delay = state.notebook_start_delay
-    state.notebook_start_delay = -(_LOG_LINES_SHOWN - 0.5) * max(state.log_interval, 1e-3)
+    # Notebooks that have been running for a while, so that their logs already have lines:
+    # made on a clock set back by their start delay and as many log intervals, then one
+    # stopped now.
+    clock = state.clock
+    ran_for = state.notebook_start_delay + (_LOG_LINES_SHOWN - 0.5) * max(state.log_interval, 1e-3)
+    state.clock = lambda: clock() - ran_for
     try:
         # Each create draws an id for the job definition (kept only the first time), then
         # one for the notebook.
@@ -81,9 +83,9 @@ def seed(emulator: PlatformEmulator) -> None:
         state.create_notebook(ORGANIZATION, JOB_DEFINITION, {**body, "notebook_type": "lab"})
         _draw_ids_from(emulator, int(STOPPED_NOTEBOOK) - 1)
         state.create_notebook(ORGANIZATION, JOB_DEFINITION, body)
-        state.stop_notebook(ORGANIZATION, JOB_DEFINITION, STOPPED_NOTEBOOK)
     finally:
-        state.notebook_start_delay = delay
+        state.clock = clock
+    state.stop_notebook(ORGANIZATION, JOB_DEFINITION, STOPPED_NOTEBOOK)
 
 
 def _draw_ids_from(emulator: PlatformEmulator, first: int) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pydantic
 import pytest
+from typing_extensions import get_args
 
 import abeja_models.models
 
@@ -96,3 +97,13 @@ def test_an_editor_hover_shows_the_description(line: int, attribute: str, model:
     description = getattr(abeja_models.models, model).model_fields[attribute].description
     assert description
     assert description in hover, hover
+
+
+@pytest.mark.parametrize(
+    ("model", "statuses"),
+    [("TriggerRun", "TriggerRunStatus"), ("Notebook", "NotebookStatus")],
+)
+def test_a_status_s_hover_names_every_known_status(model: str, statuses: str) -> None:
+    description = getattr(abeja_models.models, model).model_fields["status"].description
+    known = get_args(getattr(abeja_models.models, statuses))
+    assert [status for status in known if f"``{status}``" not in description] == []

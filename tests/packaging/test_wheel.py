@@ -54,7 +54,12 @@ def test_wheel_registers_the_pytest_plugin_and_the_command(wheel: zipfile.ZipFil
     assert dict(entry_points["console_scripts"]) == {"abeja-models": "abeja_models.cli:main"}
 
 
-def test_wheel_declares_itself_typed(wheel: zipfile.ZipFile) -> None:
+def test_wheel_declares_itself_typed_and_carries_its_license(wheel: zipfile.ZipFile) -> None:
     (metadata_file,) = [name for name in wheel.namelist() if name.endswith(".dist-info/METADATA")]
     metadata = wheel.read(metadata_file).decode("utf-8")
     assert "Classifier: Typing :: Typed" in metadata
+    assert "Classifier: License :: OSI Approved :: MIT License" in metadata
+    # Where in .dist-info depends on the backend's version (licenses/, license_files/).
+    (license_file,) = [name for name in wheel.namelist() if name.endswith("/LICENSE")]
+    assert ".dist-info/" in license_file
+    assert "MIT License" in wheel.read(license_file).decode("utf-8")

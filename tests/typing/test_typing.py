@@ -4,6 +4,8 @@
   pydantic plugin, and pyright in strict mode when pyright is installed: every result is
   pinned with ``assert_type``. So must ``check_low_level_flow.py``: code written for the
   platform SDK, passing what each low-level call returned (ids, tokens, lists) to the next.
+  And ``check_migration_narrowing.py``: the migration page's narrowings, whose block on
+  the page must be that file's, line for line.
 - Each file in ``mistakes/`` holds one mistake a user could make; the checkers must
   report exactly that mistake, with the error code named on the line before it
   (``# The next line is the mistake: mypy [arg-type], pyright reportArgumentType``), and
@@ -28,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Callable, NamedTuple, Optional
@@ -44,6 +47,7 @@ REPOSITORY = HERE.parents[1]
 MYPY_CONFIG = HERE / "mypy.ini"
 PUBLIC_API = HERE / "check_public_api.py"
 LOW_LEVEL_FLOW = HERE / "check_low_level_flow.py"
+MIGRATION = HERE / "check_migration_narrowing.py"
 EXAMPLES = sorted((REPOSITORY / "examples").glob("*.py"))
 MISTAKES = sorted((HERE / "mistakes").glob("*.py"))
 MYPY_CACHE = Path(tempfile.gettempdir()) / "abeja_models-typing-mypy-cache"
@@ -123,7 +127,7 @@ def mypy_errors() -> tuple[str, list[Diagnostic]]:
 
 
 def test_public_api_passes_mypy_strict() -> None:
-    code, output, errors = run_mypy([PUBLIC_API, LOW_LEVEL_FLOW, *EXAMPLES])
+    code, output, errors = run_mypy([PUBLIC_API, LOW_LEVEL_FLOW, MIGRATION, *EXAMPLES])
     assert (code, errors) == (0, []), output
     assert "Success: no issues found" in output
 
@@ -132,6 +136,15 @@ def test_every_mistake_file_declares_exactly_one_mistake() -> None:
     assert len(MISTAKES) >= 5
     for path in MISTAKES:
         assert len(declared_mistakes(path)) == 1, f"{path.name} must mark one mistake"
+
+
+def test_the_migration_page_shows_the_checked_narrowings() -> None:
+    page = (REPOSITORY / "docs" / "migration.md").read_text(encoding="utf-8")
+    blocks = re.findall(r'```python title="abeja-models"\n(.*?)```', page, re.S)
+    (shown,) = [block for block in blocks if "assert isinstance(page, dict)" in block]
+    checked = MIGRATION.read_text(encoding="utf-8").split("# From here to the end:", 1)[1]
+    body = checked.split("\n\n\ndef ", 1)[0].split("\n", 1)[1]
+    assert textwrap.dedent(body).strip() == shown.strip()
 
 
 # pyright: optional (``pip install pyright`` fetches node on its first run) -------------
@@ -150,7 +163,7 @@ def pyright_errors() -> tuple[str, list[Diagnostic]]:
     command = _pyright_command()
     if command is None:
         cannot_run("pyright is not installed (pip install -e '.[typing]')")
-    files = [PUBLIC_API, LOW_LEVEL_FLOW, *EXAMPLES, *MISTAKES]
+    files = [PUBLIC_API, LOW_LEVEL_FLOW, MIGRATION, *EXAMPLES, *MISTAKES]
     try:
         done = subprocess.run(
             [*command, "--outputjson", "--pythonpath", sys.executable, *map(str, files)],
@@ -179,10 +192,10 @@ def pyright_errors() -> tuple[str, list[Diagnostic]]:
 
 def test_public_api_passes_pyright_strict(pyright_errors: tuple[str, list[Diagnostic]]) -> None:
     # The check files turn strict mode on themselves; the examples are checked as usual.
-    for path in (PUBLIC_API, LOW_LEVEL_FLOW):
+    for path in (PUBLIC_API, LOW_LEVEL_FLOW, MIGRATION):
         assert "# pyright: strict" in path.read_text(encoding="utf-8")
     output, errors = pyright_errors
-    must_pass = {path.resolve() for path in (PUBLIC_API, LOW_LEVEL_FLOW, *EXAMPLES)}
+    must_pass = {path.resolve() for path in (PUBLIC_API, LOW_LEVEL_FLOW, MIGRATION, *EXAMPLES)}
     assert [error for error in errors if error.path in must_pass] == [], output
 
 

@@ -21,6 +21,8 @@ such a default, or the two disagree.
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Iterator
 from types import GenericAlias
 from typing import NamedTuple, Optional, Union
@@ -160,6 +162,19 @@ def test_a_typed_dict_knows_its_required_keys_at_run_time(typed_dict: type) -> N
     # What code that inspects a TypedDict reads; string annotations would make it wrong.
     required = {key for key, value in wire_keys(typed_dict).items() if value.required}
     assert typed_dict.__required_keys__ == required  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "typed_dict", [getattr(wire, name) for name in wire.__all__], ids=wire.__all__
+)
+def test_a_typed_dict_s_docstring_describes_each_key_in_order(typed_dict: type) -> None:
+    # The API reference shows the Attributes section as the document's table of keys,
+    # with the annotations as types: a key left out of it would be missing there.
+    docstring = inspect.cleandoc(typed_dict.__doc__ or "")
+    assert "\nAttributes:\n" in docstring, f"{typed_dict.__name__} has no Attributes section"
+    section = docstring.split("\nAttributes:\n", 1)[1]
+    described = re.findall(r"^    (\w+): \S", section, re.M)
+    assert described == list(typed_dict.__annotations__)
 
 
 def test_the_action_answer_reads_notebook_keys_only_and_needs_none() -> None:
