@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import selectors
 import socket
 import subprocess
 import sys
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from contenders import DEPLOYMENT, ORG, PAGE_SIZE, RUNS_PATH, TOTAL_RUNS, TRIGGER, TRIGGER_PATH
+
+SEND_TIMEOUT = 30.0  # seconds
 
 
 def _documents() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -60,25 +63,6 @@ def _answer(body: bytes) -> bytes:
     return head.encode() + b"\r\n" + body
 
 
-def _serve_connection(conn: socket.socket, routes: Callable[[str], bytes]) -> None:
-    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    buffer = b""
-    with conn:
-        while True:
-            try:
-                data = conn.recv(65536)
-            except OSError:
-                return
-            if not data:
-                return
-            buffer += data
-            # GET only: a request ends with its head.
-            while b"\r\n\r\n" in buffer:
-                head, buffer = buffer.split(b"\r\n\r\n", 1)
-                target = head.split(b" ", 2)[1].decode()
-                conn.sendall(routes(target))
-
-
 def routes() -> Callable[[str], bytes]:
     """The answer to each request target, every answer built once, here."""
     trigger_doc, run = _documents()
@@ -99,10 +83,44 @@ def routes() -> Callable[[str], bytes]:
 
 
 def serve(listener: socket.socket, route: Callable[[str], bytes]) -> None:
-    """Answer on ``listener`` until the process ends, a thread per connection."""
+    """Answer on ``listener`` until the process ends: one thread, every connection on one selector.
+
+    No thread is started per connection (the platform's SDK opens a connection a call), so
+    what a new connection costs is the client's. Only one client works at a time, so an
+    answer is sent whole before the next request is read; a client that stops reading for
+    ``SEND_TIMEOUT`` seconds loses its connection.
+    """
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
+    heads: dict[socket.socket, bytes] = {}  # each connection's bytes of a request not yet whole
+
+    def close(conn: socket.socket) -> None:
+        selector.unregister(conn)
+        del heads[conn]
+        conn.close()
+
     while True:
-        conn, _ = listener.accept()
-        threading.Thread(target=_serve_connection, args=(conn, route), daemon=True).start()
+        for key, _ in selector.select():
+            conn: Any = key.fileobj
+            if conn is listener:
+                conn, _ = listener.accept()
+                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                conn.settimeout(SEND_TIMEOUT)
+                selector.register(conn, selectors.EVENT_READ)
+                heads[conn] = b""
+                continue
+            try:
+                data = conn.recv(65536)
+                buffer = heads[conn] + data
+                # GET only: a request ends with its head.
+                while b"\r\n\r\n" in buffer:
+                    head, buffer = buffer.split(b"\r\n\r\n", 1)
+                    conn.sendall(route(head.split(b" ", 2)[1].decode()))
+                heads[conn] = buffer
+            except OSError:
+                data = b""
+            if not data:
+                close(conn)
 
 
 def start() -> tuple[str, subprocess.Popen[str]]:
