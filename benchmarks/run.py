@@ -34,6 +34,7 @@ import contenders
 import server
 
 HERE = Path(__file__).resolve().parent
+Turns = dict[str, list[list[float]]]  # contender: repetition: the turns' seconds per operation
 TURN_TIMEOUT = 120.0  # seconds; a turn takes milliseconds, so this only ends a stuck worker
 START_TIMEOUT = 300.0
 
@@ -61,9 +62,11 @@ RATIOS: list[tuple[str, str, str, Optional[float]]] = [
     ("typed paging / abeja-sdk dict loop", "typed-runs", "abeja-sdk-runs", 1.0),
 ]  # fmt: skip
 MEMORY_LIMIT_MIB = 20.0
-
-Turns = dict[str, list[list[float]]]  # contender: repetition: the turns' seconds per operation
-IMPORTS = ["import pydantic, requests", "import abeja_models", "from abeja_models import Client"]
+IMPORTS = [
+    "import pydantic, requests",
+    "import abeja_models",
+    "from abeja_models import Client, Trigger",
+]
 IMPORT_LIMIT = 1.3  # `import abeja_models` against `import pydantic, requests`
 
 
@@ -242,9 +245,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     workers: dict[str, Worker] = {}
     try:
         for name in LABELS:
-            if name not in SDK_CONTENDERS or sdk:
-                python = sdk if name in SDK_CONTENDERS else sys.executable
-                workers[name] = Worker(name, python or sys.executable, url, args.gets_per_turn)
+            python = sdk if name in SDK_CONTENDERS else sys.executable
+            if python:
+                workers[name] = Worker(name, python, url, args.gets_per_turn)
         versions: dict[str, str] = {}
         for worker in workers.values():
             versions.update(worker.ask(None, START_TIMEOUT)["ready"])
@@ -264,7 +267,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         f" {', '.join(f'{name} {version}' for name, version in versions.items())}",
         f"{repetitions} repetitions of {rounds} rounds; in a round each contender takes one"
         f" turn ({args.gets_per_turn} gets, or one page of {contenders.PAGE_SIZE:,} runs),"
-        " in rotation; medians over the repetitions, spread lowest to highest",
+        " in rotation. Per repetition: each contender's median turn, each ratio's median"
+        " round; below, the median over the repetitions and their spread, lowest to highest",
     ]
     return 1 if report(turns, peak, imports, header) else 0
 
