@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import multiprocessing
 import pstats
 import sys
 from pathlib import Path
 from typing import Any, Optional
 
 sys.path.insert(0, str(Path(__file__).parent))
-import run
+import server
+from contenders import DEPLOYMENT, ORG, TOKEN, TRIGGER
 
 LAYERS = (
     ("abeja_models", "abeja_models"),
@@ -44,22 +44,18 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     from abeja_models import Client
 
-    ports: Any = multiprocessing.get_context("spawn").Queue()
-    server = multiprocessing.get_context("spawn").Process(
-        target=run.serve, args=(ports,), daemon=True
-    )
-    server.start()
-    url = f"http://127.0.0.1:{ports.get(timeout=60)}"
-    triggers = Client(base_url=url, auth_token=run.TOKEN).organization(run.ORG).deployment(
-        run.DEPLOYMENT).triggers
+    url, serving = server.start()
+    deployment = Client(base_url=url, auth_token=TOKEN).organization(ORG).deployment(DEPLOYMENT)
+    triggers = deployment.triggers
     for _ in range(200):
-        triggers.get(run.TRIGGER)
+        triggers.get(TRIGGER)
     profile = cProfile.Profile()
     profile.enable()
     for _ in range(args.calls):
-        triggers.get(run.TRIGGER)
+        triggers.get(TRIGGER)
     profile.disable()
-    server.terminate()
+    serving.kill()
+    serving.wait()
 
     totals: dict[str, float] = {}
     stats: Any = pstats.Stats(profile).stats
