@@ -86,8 +86,12 @@ class SeedClient:
                 ``abeja-api-url``, else ``https://api.abeja.io``.
             session: your own ``requests.Session`` to send through (betamax, requests-cache,
                 mounted adapters); ``close()`` leaves it open.
-            deadline, verify, pool_size, backoff_base, backoff_max, max_answer_bytes: as
-                for ``abeja_models.Client``.
+            deadline: the most seconds one call may take, as for ``abeja_models.Client``.
+            verify: TLS verification, as for ``abeja_models.Client``.
+            pool_size: the most connections open at once, as for ``abeja_models.Client``.
+            backoff_base: the first retry's pause, as for ``abeja_models.Client``.
+            backoff_max: the longest pause between attempts, as for ``abeja_models.Client``.
+            max_answer_bytes: the largest answer body read, as for ``abeja_models.Client``.
             transport: (internal) the transport of a ``Client`` to share.
         """
         if transport is None:

@@ -47,7 +47,8 @@ class Client:
             ``abeja-api-url``, else ``https://api.abeja.io``. Plain ``http://`` is
             accepted only for loopback hosts.
         auth_token: a platform token, sent as ``Authorization: Bearer``.
-        user_id: a user id (``user-`` is prefixed when missing), with
+        user_id: a user id (``user-`` is prefixed when missing), given with
+            ``personal_access_token``.
         personal_access_token: that user's personal access token (HTTP basic).
         timeout: seconds for connect and for each read, or a ``(connect, read)`` pair;
             default ``ABEJA_SDK_CONNECTION_TIMEOUT`` or 30.
