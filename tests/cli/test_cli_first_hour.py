@@ -136,6 +136,7 @@ def test_delete_prints_compact_json_like_every_other_command(
 def test_the_quickstart_quotes_the_missing_organization_error_as_printed(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    quoted = re.search(r"exits\s+2\s+with\s+one\s+line\s+naming\s+them\s+\(`([^`]+)`\)", QUICKSTART.read_text())
+    said = r"exits\s+2\s+with\s+one\s+line\s+naming\s+them\s+\(`([^`]+)`\)"
+    quoted = re.search(said, QUICKSTART.read_text())
     assert quoted is not None
     assert usage_error(capsys, "triggers", "list", "-d", "1111111111111").strip() == quoted[1]
