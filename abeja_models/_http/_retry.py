@@ -28,12 +28,15 @@ class Outcome(NamedTuple):
     """How one attempt ended, as far as retrying is concerned.
 
     ``status`` is the answer's HTTP status, or ``None`` when no usable answer came;
-    then ``reached_server`` tells whether the request may have arrived.
+    then ``reached_server`` tells whether the request may have arrived, and ``lasting``
+    whether the failure cannot heal by trying again (a host name the resolver does not
+    know).
     """
 
     status: Optional[int]
     reached_server: bool = True
     retry_after: Optional[float] = None
+    lasting: bool = False
 
     @classmethod
     def answer(cls, status: int, retry_after: Optional[float] = None) -> Outcome:
@@ -41,9 +44,9 @@ class Outcome(NamedTuple):
         return cls(status, True, retry_after)
 
     @classmethod
-    def no_answer(cls, *, reached_server: bool) -> Outcome:
+    def no_answer(cls, *, reached_server: bool, lasting: bool = False) -> Outcome:
         """An attempt that got no usable answer."""
-        return cls(None, reached_server)
+        return cls(None, reached_server, None, lasting)
 
 
 def may_have_acted(outcome: Outcome) -> bool:
@@ -59,7 +62,7 @@ def should_retry(method: str, outcome: Outcome, attempt: int, max_retries: int) 
     Never for a POST the server may have acted on: creating a trigger or a notebook
     twice is worse than reporting the failure.
     """
-    if attempt > max_retries:
+    if attempt > max_retries or outcome.lasting:
         return False
     if outcome.retry_after is not None and outcome.retry_after > MAX_RETRY_AFTER:
         return False

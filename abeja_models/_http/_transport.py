@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import time
 from typing import Optional
 from urllib.parse import urlencode
@@ -35,10 +36,13 @@ _ATTEMPT_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, OSEr
 class _NoAnswer(Exception):
     """One attempt that got no usable answer, and whether the server may have seen it."""
 
-    def __init__(self, error: APIConnectionError, *, reached_server: bool) -> None:
+    def __init__(
+        self, error: APIConnectionError, *, reached_server: bool, lasting: bool = False
+    ) -> None:
         super().__init__(str(error))
         self.error = error
         self.reached_server = reached_server
+        self.lasting = lasting
 
 
 class Transport:
@@ -103,7 +107,9 @@ class Transport:
             try:
                 answer = self._attempt(method, url, body, give_up_at)
             except _NoAnswer as failure:
-                outcome = _retry.Outcome.no_answer(reached_server=failure.reached_server)
+                outcome = _retry.Outcome.no_answer(
+                    reached_server=failure.reached_server, lasting=failure.lasting
+                )
                 if not _retry.should_retry(method, outcome, attempt, settings.max_retries):
                     raise failure.error from failure.__cause__
                 why = str(failure.error)
@@ -247,22 +253,45 @@ class Transport:
 def _no_answer(exc: Exception, method: str, url: str) -> _NoAnswer:
     """Name a failed attempt, and tell whether its request may have reached the server."""
     error: type[APIConnectionError] = APIConnectionError
-    reached_server = True
+    reached_server, lasting = True, False
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         error, what, reached_server = APITimeoutError, "connect timed out", False
     elif isinstance(exc, requests.exceptions.ReadTimeout) or _caused_by(
         exc, urllib3.exceptions.ReadTimeoutError
     ):
         error, what = APITimeoutError, "read timed out"
-    elif isinstance(exc, requests.exceptions.ProxyError) or _caused_by(
-        exc, urllib3.exceptions.NewConnectionError
-    ):
-        what, reached_server = "could not connect", False
+    elif isinstance(exc, requests.exceptions.ProxyError):
+        what, reached_server = "could not connect through the proxy", False
+    elif _caused_by(exc, urllib3.exceptions.NewConnectionError):
+        what, lasting = _why_not_connected(exc)
+        reached_server = False
     elif isinstance(exc, requests.exceptions.ConnectionError):
         what = "connection dropped before an answer"
     else:
         what = "the answer was cut off or garbled"
-    return _NoAnswer(error(what, method=method, url=url), reached_server=reached_server)
+    return _NoAnswer(
+        error(what, method=method, url=url), reached_server=reached_server, lasting=lasting
+    )
+
+
+def _why_not_connected(exc: BaseException) -> tuple[str, bool]:
+    """Why a connection could not be made, and whether that lasts: a host name that does
+    not resolve is not retried; a refused or unreachable one may come back."""
+    seen: Optional[BaseException] = exc
+    while seen is not None:
+        if isinstance(seen, urllib3.exceptions.MaxRetryError) and seen.reason is not None:
+            seen = seen.reason
+            continue
+        if isinstance(seen, socket.gaierror):
+            lasting = seen.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None))
+            return f"could not connect: the host name did not resolve ({seen.strerror})", lasting
+        if isinstance(seen, ConnectionRefusedError):
+            return "could not connect: the connection was refused", False
+        if isinstance(seen, OSError) and seen.strerror:
+            return f"could not connect: {seen.strerror}", False
+        wrapped = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = seen.__cause__ or seen.__context__ or wrapped
+    return "could not connect", False
 
 
 def _caused_by(exc: Exception, kind: type[Exception]) -> bool:
