@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, Union
 
 from ..models import LogEvent, Notebook, Trigger, TriggerRun
 from . import _output
-from ._client import notebooks_of, triggers_of, usage_error
+from ._client import notebooks_of, triggers_of
 from ._options import CREATE_TRIGGER, NOTEBOOK_SETTINGS, START_NOTEBOOK
 
 if TYPE_CHECKING:
@@ -137,16 +137,12 @@ def create_notebook(notebooks: Notebooks, arguments: argparse.Namespace) -> Prin
     return [notebooks.create(**NOTEBOOK_SETTINGS.values(arguments))]
 
 
-def update_notebook(arguments: argparse.Namespace) -> int:
-    """``notebooks update``: at least one field of ``NotebookParams``, checked before connecting."""
-    opened = notebooks_of(arguments)
+@_NOTEBOOKS.acting(Notebook)
+def update_notebook(notebooks: Notebooks, arguments: argparse.Namespace) -> Printed:
+    """``notebooks update``: the fields of ``UpdateNotebookParams``, at least one given
+    (its rule, checked before anything is sent)."""
     changes = NOTEBOOK_SETTINGS.values(arguments)
-    if all(value is None for value in changes.values()):
-        *others, last = NOTEBOOK_SETTINGS.flags()
-        usage_error(arguments, f"nothing to update: give {', '.join(others)} or {last}")
-    with opened as notebooks:
-        _print([notebooks.update(arguments.notebook_id, **changes)], Notebook, arguments.table)
-    return 0
+    return [notebooks.update(arguments.notebook_id, **changes)]
 
 
 @_NOTEBOOKS.acting(Notebook)

@@ -36,7 +36,7 @@ def run_reported(arguments: argparse.Namespace) -> int:
         fail(f"ValidationError: {error} (see {arguments.parser.prog} --help)")
         return EXIT_USAGE
     except Unauthorized as error:
-        hint = None if arguments.emulator else _credentials_hint()
+        hint = None if arguments.emulator else _credentials_hint(arguments)
         if hint is None:
             fail(f"Unauthorized: {error}")
         else:
@@ -130,23 +130,30 @@ def retries_reported() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _credentials_hint() -> Optional[str]:
-    """What to set, in the command line's terms, when the environment holds no credentials.
+def _credentials_hint(arguments: argparse.Namespace) -> Optional[str]:
+    """What to set, in the command line's terms, when no credentials were configured.
 
-    ``None`` when it holds a complete credential (then the platform refused that one).
+    ``None`` when the client had credentials (then the platform refused those): found as
+    the client finds them, from the environment and the configuration file.
     """
+    from .._config import CONFIG_FILE, credentials_from, read_profile
+
+    try:
+        profile = read_profile(getattr(arguments, "profile", None), spelt="--profile")
+        if credentials_from(profile=profile) is not None:
+            return None
+    except ValidationError:
+        return None
 
     def given(name: str) -> bool:
         return bool(os.environ.get(name, "").strip())
 
-    if given(TOKEN_VARIABLE) or any(all(map(given, pair)) for pair in CREDENTIAL_PAIRS):
-        return None
     for first, second in CREDENTIAL_PAIRS:
         if given(first) != given(second):
             present, missing = (first, second) if given(first) else (second, first)
             return f"{present} is set but {missing} is not: set {missing} too"
     user, token = CREDENTIAL_PAIRS[0]
     return (
-        f"none are set: set {TOKEN_VARIABLE}, or {user} and {token}"
-        " (or use --emulator to try the command locally)"
+        f"none are set: set {TOKEN_VARIABLE}, or {user} and {token}, or run"
+        f" `abeja config init` ({CONFIG_FILE}); or use --emulator to try the command locally"
     )

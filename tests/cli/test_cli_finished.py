@@ -7,10 +7,12 @@ server is on 127.0.0.1.
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -302,8 +304,10 @@ def test_table_works_on_every_command_that_changes_something(
 def test_update_with_nothing_to_update_is_a_usage_mistake(
     abeja_emulator: PlatformEmulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    err = usage_error(capsys, "notebooks", "update", *JOB, "1230000000000")
-    assert "--instance-type, --image or --notebook-type" in err
+    code, out, err = run(capsys, "notebooks", "update", *JOB, "1230000000000")
+    assert (code, out) == (2, [])
+    assert "instance_type/image/notebook_type" in err
+    assert "nothing to update" in err
     assert abeja_emulator.requests == []
 
 
@@ -393,3 +397,20 @@ def test_every_subcommand_help_says_what_it_does_with_examples(
     examples = out.split("examples:\n")[1].splitlines()
     assert examples
     assert all(line.startswith(f"  abeja-models {' '.join(argv)}") for line in examples), out
+
+
+def test_credentials_of_the_configuration_file_that_are_refused_get_no_hint_to_set_some(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, home: Path
+) -> None:
+    (home / ".abeja").mkdir()
+    (home / ".abeja" / "config").write_text(
+        json.dumps(
+            {"abeja-platform-user": "1", "personal-access-token": "wrong", "organization-name": "1"}
+        )
+    )
+    with PlatformEmulator(credentials=["good-token"]) as emulator:
+        monkeypatch.setenv("ABEJA_API_URL", emulator.url)
+        code, out, err = run(capsys, "triggers", "list", "-d", "2")
+    assert (code, out) == (1, [])
+    assert err.startswith("abeja-models: error: Unauthorized:")
+    assert "set PLATFORM_AUTH_TOKEN" not in err
