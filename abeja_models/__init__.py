@@ -12,10 +12,9 @@ for run in trigger.runs():
 ```
 """
 
-import importlib
 from typing import TYPE_CHECKING
 
-from . import errors
+from . import _lazy, errors
 from ._version import __version__
 
 # Re-exported as abeja_models.errors lists them (see __all__ below).
@@ -76,18 +75,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
-
+__getattr__, __dir__ = _lazy.lazy_names(__name__, globals(), _LAZY)
 
 __all__ = [
     "Client",

@@ -4,8 +4,9 @@ The emulator needs only the standard library; the ``abeja_emulator`` fixture is
 registered with pytest when this package is installed.
 """
 
-import importlib
 from typing import TYPE_CHECKING
+
+from .. import _lazy
 
 if TYPE_CHECKING:
     from ._emulator import PlatformEmulator
@@ -26,18 +27,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
-
+__getattr__, __dir__ = _lazy.lazy_names(__name__, globals(), _LAZY)
 
 __all__ = [
     "MAX_REQUEST_BODY",

@@ -34,6 +34,7 @@ LAYERS = {
     "_config": 2,
     "errors": 1,
     "_version": 0,
+    "_lazy": 0,
 }
 
 MAX_LINES = 400
