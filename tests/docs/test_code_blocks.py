@@ -159,7 +159,7 @@ READERS_IDS = (
 # Keyed by (file, a line of the block), so that moving a block does not detach its spec;
 # a spec that matches no block, or several, fails `test_every_spec_matches_one_block`.
 SPECS: dict[tuple[str, str], Spec] = {
-    ("README.md", "client = Client()   # ABEJA_API_URL"): Spec(replace=FAST_POLL),
+    ("README.md", "client = Client()   # the env"): Spec(replace=FAST_POLL),
     ("docs/concepts.md", "quick = client.with_options(deadline=5)"): Spec(
         given=("client", "org_id", "dep_id", "trigger_id")
     ),
