@@ -10,12 +10,13 @@ import requests
 
 from ._config import (
     Credentials,
-    Profile,
+    ProfileReader,
     QuietMapping,
+    Timeout,
     credentials_from,
     credentials_from_dict,
     hide,
-    read_profile,
+    profile_reader,
     resolve_settings,
 )
 from ._endpoints import Endpoint
@@ -58,7 +59,7 @@ class SeedClient:
     def __init__(
         self,
         credential: Optional[Mapping[str, str]] = None,
-        timeout: Optional[float] = None,
+        timeout: Optional[Timeout] = None,
         max_retry_count: Optional[int] = None,
         *,
         base_url: Optional[str] = None,
@@ -78,7 +79,7 @@ class SeedClient:
             credential: ``{"auth_token": ...}``, ``{"user_id": ...,
                 "personal_access_token": ...}`` or ``{"datasource_id": ...,
                 "datasource_secret": ...}``; default: the environment, else the profile.
-            timeout: seconds for connect and read; default
+            timeout: seconds for connect and read, or a ``(connect, read)`` pair; default
                 ``ABEJA_SDK_CONNECTION_TIMEOUT`` or 30.
             max_retry_count: extra attempts, 0 to 100; default
                 ``ABEJA_SDK_MAX_RETRY_COUNT`` or 5.
@@ -92,6 +93,8 @@ class SeedClient:
             backoff_base: the first retry's pause, as for ``abeja_models.Client``.
             backoff_max: the longest pause between attempts, as for ``abeja_models.Client``.
             max_answer_bytes: the largest answer body read, as for ``abeja_models.Client``.
+            profile: the configuration of ``~/.abeja/config`` to read, as for
+                ``abeja_models.Client`` (default ``ABEJA_PROFILE``, else the active one).
             transport: (internal) the transport of a ``Client`` to share.
         """
         if transport is None:
@@ -100,7 +103,7 @@ class SeedClient:
             given = QuietMapping(credential) if isinstance(credential, Mapping) else credential
             credential = None
             url, base_url = hide(base_url), None
-            configured = read_profile(profile)
+            configured = profile_reader(profile)
             transport = Transport(
                 resolve_settings(
                     credentials=_credentials(given, configured),
@@ -151,7 +154,9 @@ class SeedClient:
         return document
 
 
-def _credentials(credential: object, profile: Optional[Profile]) -> Optional[Credentials]:
+def _credentials(
+    credential: object, profile: Optional[ProfileReader]
+) -> Optional[Credentials]:
     if credential is None:
         return credentials_from(profile=profile)
     if not isinstance(credential, Mapping):

@@ -24,11 +24,14 @@ from ._credentials import (
 )
 from ._profile import (
     CONFIG_FILE,
+    HOW_TO_CONFIGURE,
     MAX_CONFIG_BYTES,
     ORGANIZATION_VARIABLES,
     PROFILE_VARIABLE,
     Profile,
+    ProfileReader,
     default_organization,
+    profile_reader,
     read_profile,
 )
 from ._settings import (
@@ -44,14 +47,15 @@ from ._settings import (
     Timeout,
     resolve_settings,
 )
-from ._urls import BaseURLArgument, check_base_url, is_loopback
-from ._values import MAX_SECONDS, check_limit, check_seconds
+from ._urls import check_base_url, is_loopback
+from ._values import MAX_SECONDS, check_limit, check_seconds, is_utf8
 
 __all__ = [
     "BASE_URL_VARIABLE",
     "CONFIG_FILE",
     "CREDENTIAL_PAIRS",
     "CREDENTIAL_VARIABLES",
+    "HOW_TO_CONFIGURE",
     "KEEP",
     "MAX_CONFIG_BYTES",
     "MAX_RETRIES_VARIABLE",
@@ -64,10 +68,10 @@ __all__ = [
     "SETTING_VARIABLES",
     "TIMEOUT_VARIABLE",
     "TOKEN_VARIABLE",
-    "BaseURLArgument",
     "Credentials",
     "Keep",
     "Profile",
+    "ProfileReader",
     "QuietMapping",
     "Rule",
     "Secret",
@@ -82,6 +86,8 @@ __all__ = [
     "default_organization",
     "hide",
     "is_loopback",
+    "is_utf8",
+    "profile_reader",
     "quiet_environ",
     "read_profile",
     "resolve_settings",

@@ -9,9 +9,10 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Optional, TypeVar, Union
 
 from ..errors import ValidationError
+from ._values import is_utf8
 
 if TYPE_CHECKING:
-    from ._profile import Profile
+    from ._profile import Profile, ProfileReader
 
 TOKEN_VARIABLE = "PLATFORM_AUTH_TOKEN"
 """The environment variable of a platform auth token (bearer)."""
@@ -56,9 +57,6 @@ _ARGUMENT_NAMES = (
 # The keys of ~/.abeja/config holding a user id and its personal access token.
 _PROFILE_KEYS = ("abeja-platform-user", "personal-access-token")
 
-# Where in a source of credentials (ordered as the names above) each kind of id and its
-# secret stand, and the prefix the platform wants on that id.
-_BASIC_KINDS = ((1, "user-"), (3, "datasource-"))
 
 ValueT = TypeVar("ValueT")
 
@@ -136,7 +134,7 @@ class Credentials:
         the secret never shown) when they hold a control character or a ``:`` in the id.
         """
         user = user.strip()
-        if not user or ":" in user or _has_control(user):
+        if not user or ":" in user or _has_control(user) or not is_utf8(user):
             raise ValidationError(user_setting, "an id without ':' or control characters")
         secret = _checked_secret(secret, setting, header_text=False)
         # One expression: the joined "user:secret" never sits in a local of this frame.
@@ -184,6 +182,8 @@ def _checked_secret(value: Union[str, Secret], setting: str, *, header_text: boo
         raise ValidationError(setting, "a non-empty secret (it was only whitespace)")
     if _has_control(secret.reveal()):
         raise ValidationError(setting, "a secret without control characters (value hidden)")
+    if not is_utf8(secret.reveal()):
+        raise ValidationError(setting, "a secret of valid Unicode text (value hidden)")
     if header_text and not _is_latin1(secret.reveal()):
         raise ValidationError(
             setting, "a token of characters an HTTP header can carry (value hidden)"
@@ -236,17 +236,20 @@ def credentials_from(
     datasource_id: Optional[str] = None,
     datasource_secret: SecretArgument = None,
     environ: Optional[Mapping[str, str]] = None,
-    profile: Optional[Profile] = None,
+    profile: Optional[ProfileReader] = None,
     names: tuple[str, ...] = _ARGUMENT_NAMES,
 ) -> Optional[Credentials]:
     """Pick credentials: the arguments, then the platform SDK's variables (in ``environ``,
     default ``os.environ``), then the platform CLI's (its variables over the values of
-    ``profile``, a configuration of ``~/.abeja/config``).
+    the configuration ``profile()`` reads from ``~/.abeja/config``).
 
-    In the first two sources the order is: bearer token, user id + personal access token,
-    datasource id + secret; each pair is taken whole from one source. The platform CLI's
-    user and token are each the first of its variables set, else the profile's, as the
-    platform CLI reads them. A user id gets the ``user-`` prefix and a datasource id the
+    Credentials given as arguments are used alone, or refused: a token must not be
+    blank, and a user or datasource id comes with its secret (``ValidationError`` naming
+    the argument at fault); only when none is given are the environment and the file
+    read. In the environment the order is: bearer token, user id + personal access
+    token, datasource id + secret, each pair taken whole. The platform CLI's user and
+    token are each the first of its variables set, else the profile's, as the platform
+    CLI reads them. A user id gets the ``user-`` prefix and a datasource id the
     ``datasource-`` prefix when it lacks one. Secrets are stripped of surrounding
     whitespace; one holding a control character raises ``ValidationError`` naming the
     argument, variable or key (``names`` spells the arguments), never showing the value.
@@ -256,35 +259,68 @@ def credentials_from(
     # in a local that a rendered traceback would show.
     given = _boxed(auth_token, user_id, personal_access_token, datasource_id, datasource_secret)
     auth_token = personal_access_token = datasource_secret = None
+    if any(value is not None for value in given):
+        return _given(given, names)
     environ = quiet_environ(environ)
     from_environment = _boxed(*(environ.get(name) for name in CREDENTIAL_VARIABLES))
+    found = _first(from_environment, CREDENTIAL_VARIABLES)
+    if found is not None:
+        return found
+    configured = profile() if profile is not None else None
     (cli_user, user_spelt), (cli_token, token_spelt) = (
-        _platform_cli_value(variables, key, environ, profile)
+        _platform_cli_value(variables, key, environ, configured)
         for variables, key in zip(PLATFORM_CLI_VARIABLES, _PROFILE_KEYS)
     )
     from_platform_cli = _boxed(None, _revealed(cli_user), cli_token, None, None)
-    sources = (
-        (given, names),
-        (from_environment, CREDENTIAL_VARIABLES),
-        (from_platform_cli, ("", user_spelt, token_spelt, "", "")),
-    )
-    for source, spelt in sources:
-        token = _nonblank(source[0])
-        if token is not None:
-            return Credentials.bearer(token, setting=spelt[0])
-        for at, prefix in _BASIC_KINDS:
-            principal, secret = source[at], _nonblank(source[at + 1])
-            if isinstance(principal, str) and principal.strip() and secret is not None:
-                return Credentials.basic(
-                    _prefixed(principal.strip(), prefix),
-                    secret,
-                    setting=spelt[at + 1],
-                    user_setting=spelt[at],
-                )
-    if profile is not None:
-        key = _PROFILE_KEYS[0] if cli_user is None else _PROFILE_KEYS[1]
-        raise ValidationError(profile.where(key), "a value, as `abeja config init` writes it")
+    found = _first(from_platform_cli, ("", user_spelt, token_spelt, "", ""))
+    if found is not None or configured is None:
+        return found
+    key = _PROFILE_KEYS[0] if cli_user is None else _PROFILE_KEYS[1]
+    raise ValidationError(configured.where(key), "a value, as `abeja config init` writes it")
+
+
+def _given(source: _Source, names: tuple[str, ...]) -> Credentials:
+    """The credentials a caller gave, complete, or ``ValidationError`` naming what is not."""
+    if source[0] is not None:
+        return Credentials.bearer(source[0], setting=names[0])
+    for at, prefix, principal, secret in _basic_pairs(source):
+        if principal is None and secret is None:
+            continue
+        if secret is None:
+            raise ValidationError(names[at + 1], f"a secret, given with {names[at]}")
+        if isinstance(principal, int) and not isinstance(principal, bool) and principal >= 0:
+            principal = int.__repr__(principal)  # an id given as a number, as for paths
+        if not isinstance(principal, str):
+            raise ValidationError(names[at], f"an id, given with {names[at + 1]}", principal)
+        return Credentials.basic(
+            _prefixed(principal.strip(), prefix),
+            secret,
+            setting=names[at + 1],
+            user_setting=names[at],
+        )
+    raise AssertionError("a source with a value given")
+
+
+def _first(source: _Source, spelt: tuple[str, ...]) -> Optional[Credentials]:
+    """The first complete credential of a source read from a variable or the file."""
+    token = _nonblank(source[0])
+    if token is not None:
+        return Credentials.bearer(token, setting=spelt[0])
+    for at, prefix, principal, given_secret in _basic_pairs(source):
+        secret = _nonblank(given_secret)
+        if isinstance(principal, str) and principal.strip() and secret is not None:
+            return Credentials.basic(
+                _prefixed(principal.strip(), prefix),
+                secret,
+                setting=spelt[at + 1],
+                user_setting=spelt[at],
+            )
     return None
+
+
+def _basic_pairs(source: _Source) -> tuple[tuple[int, str, object, Optional[Secret]], ...]:
+    """Each id and its secret in a source: where the id stands, its prefix, id, secret."""
+    return ((1, "user-", source[1], source[2]), (3, "datasource-", source[3], source[4]))
 
 
 def _platform_cli_value(
@@ -322,13 +358,17 @@ def credentials_from_dict(credential: Mapping[str, object]) -> Optional[Credenti
     )
 
 
+_Source = tuple[Optional[Secret], object, Optional[Secret], object, Optional[Secret]]
+"""One source of credentials: token, user id and secret, datasource id and secret."""
+
+
 def _boxed(
     token: SecretArgument,
-    user: Optional[str],
+    user: object,
     user_secret: SecretArgument,
-    datasource: Optional[str],
+    datasource: object,
     datasource_secret: SecretArgument,
-) -> tuple[Optional[Secret], Optional[str], Optional[Secret], Optional[str], Optional[Secret]]:
+) -> _Source:
     """One source of credentials, its secrets boxed (which cannot fail)."""
     return hide(token), user, hide(user_secret), datasource, hide(datasource_secret)
 

@@ -12,16 +12,17 @@ and the profile, never a value of it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from ..errors import ValidationError
-from ._credentials import QuietMapping, Secret, quiet_environ
+from ._credentials import CREDENTIAL_PAIRS, TOKEN_VARIABLE, QuietMapping, Secret, quiet_environ
 
 CONFIG_FILE = "~/.abeja/config"
 """The file as messages name it: under the user's home (``HOME`` moves it)."""
@@ -33,6 +34,12 @@ it switches the file's active one)."""
 ORGANIZATION_VARIABLES = ("ABEJA_ORGANIZATION_ID", "ABEJA_CLI_ORGANIZATION", "ORGANIZATION_NAME")
 """The variables of the default organization, in the platform CLI's order; the file's
 ``organization-name`` comes after them."""
+
+HOW_TO_CONFIGURE = (
+    f"set {TOKEN_VARIABLE}, or {CREDENTIAL_PAIRS[0][0]} and {CREDENTIAL_PAIRS[0][1]},"
+    f" or run `abeja config init` (which writes {CONFIG_FILE})"
+)
+"""How to give a client credentials, in the terms every way in shares."""
 
 MAX_CONFIG_BYTES = 1024 * 1024
 """The largest file read: ``abeja config init`` writes a few hundred bytes a profile."""
@@ -63,6 +70,30 @@ class Profile:
     def where(self, key: str) -> str:
         """Where ``key`` comes from, for messages: ``~/.abeja/config[dev].abeja-api-url``."""
         return f"{_label(self.name)}.{key}"
+
+
+ProfileReader = Callable[[], Optional[Profile]]
+"""Gives a client's configuration of ``~/.abeja/config`` when first asked for a value of it
+(see ``profile_reader``)."""
+
+
+def profile_reader(
+    name: Optional[str] = None,
+    *,
+    spelt: str = "profile",
+    environ: Optional[Mapping[str, str]] = None,
+) -> ProfileReader:
+    """How a client reads its configuration, at most once.
+
+    A configuration named (``name``, or ``ABEJA_PROFILE``) is read at once, so that a
+    wrong name is refused when the client is made; the file's active one only when a
+    value is first looked for in it, so that a client given everything it needs never
+    reads the file (nor fails on it).
+    """
+    if name is not None or quiet_environ(environ).get(PROFILE_VARIABLE, "").strip():
+        named = read_profile(name, spelt=spelt, environ=environ)
+        return lambda: named
+    return functools.lru_cache(maxsize=None)(lambda: read_profile(environ=environ))
 
 
 def read_profile(
@@ -98,16 +129,20 @@ def read_profile(
 
 
 def default_organization(
-    profile: Optional[Profile], environ: Optional[Mapping[str, str]] = None
-) -> Optional[str]:
-    """The organization used when a caller names none: the first of the variables set,
-    else the configuration's ``organization-name``, else ``None``."""
+    profile: Optional[ProfileReader], environ: Optional[Mapping[str, str]] = None
+) -> Optional[tuple[str, str]]:
+    """The organization used when a caller names none, and where it comes from (to name
+    in a refusal): the first of the variables set, else the configuration's
+    ``organization-name``, else ``None``."""
     environ = quiet_environ(environ)
     for variable in ORGANIZATION_VARIABLES:
         if environ.get(variable, "").strip():
-            return environ[variable].strip()
-    configured = profile.value("organization-name") if profile is not None else None
-    return None if configured is None else configured.reveal()
+            return environ[variable].strip(), variable
+    configured = profile() if profile is not None else None
+    value = configured.value("organization-name") if configured is not None else None
+    if configured is None or value is None:
+        return None
+    return value.reveal(), configured.where("organization-name")
 
 
 def _document(path: Path) -> Optional[Mapping[str, object]]:

@@ -34,7 +34,7 @@ from ._credentials import (
     hide,
     quiet_environ,
 )
-from ._profile import ORGANIZATION_VARIABLES, PROFILE_VARIABLE, Profile
+from ._profile import ORGANIZATION_VARIABLES, PROFILE_VARIABLE, ProfileReader
 from ._urls import check_base_url
 from ._values import (
     MAX_ANSWER_BYTES,
@@ -196,17 +196,18 @@ def resolve_settings(
     *,
     credentials: Optional[Credentials] = None,
     environ: Optional[Mapping[str, str]] = None,
-    profile: Optional[Profile] = None,
+    profile: Optional[ProfileReader] = None,
     spelling: Optional[Mapping[str, str]] = None,
     command_line: bool = False,
     **given: object,
 ) -> Settings:
     """Settings from the arguments given (``None``: not given), then the environment
-    (default ``os.environ``), then ``profile`` (a configuration of ``~/.abeja/config``,
-    see ``read_profile``), then the command line's presets (with ``command_line``), then
-    the defaults; each checked by its rule. ``spelling`` names an argument as the
-    caller spelt it (``max_retry_count`` for ``max_retries``), for messages; the command
-    line's arguments are named by their flags."""
+    (default ``os.environ``), then the configuration of ``~/.abeja/config`` that
+    ``profile()`` reads when first asked (see ``profile_reader``), then the command
+    line's presets (with ``command_line``), then the defaults; each checked by its rule.
+    ``spelling`` names an argument as the caller spelt it (``max_retry_count`` for
+    ``max_retries``), for messages; the command line's arguments are named by their
+    flags."""
     unknown = set(given) - set(SETTINGS)
     if unknown:
         raise TypeError(f"not settings: {sorted(unknown)}")
@@ -222,7 +223,7 @@ def _resolved(
     name: str,
     value: object,
     environ: Mapping[str, str],
-    profile: Optional[Profile],
+    profile: Optional[ProfileReader],
     spelling: Mapping[str, str],
     command_line: bool,
 ) -> object:
@@ -235,10 +236,12 @@ def _resolved(
     text = hide(environ.get(rule.variable) if rule.variable else None)
     if text is not None and text.reveal().strip():
         return rule.check(rule.variable or name, rule.from_text(text.reveal().strip()))
-    if profile is not None and rule.profile_key is not None:
-        configured = profile.value(rule.profile_key)
+    configuration = profile() if profile is not None and rule.profile_key is not None else None
+    if configuration is not None and rule.profile_key is not None:
+        configured = configuration.value(rule.profile_key)
         if configured is not None:
-            return rule.check(profile.where(rule.profile_key), rule.from_text(configured.reveal()))
+            where = configuration.where(rule.profile_key)
+            return rule.check(where, rule.from_text(configured.reveal()))
     if command_line and rule.command_line is not None:
         return rule.check(rule.flag or name, rule.command_line)
     return _DEFAULTS[name]

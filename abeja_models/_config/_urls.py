@@ -2,8 +2,9 @@
 
 Every way in (``Client(base_url=)``, the low-level clients, ``ABEJA_API_URL``, the command
 line's ``--base-url``) goes through ``check_base_url``, which parses the URL once and
-returns the canonical form every request is built on (scheme and host in lower case,
-an internationalised host in its ``xn--`` form, no trailing ``/``). A URL holding ``@`` (a user and
+returns the canonical form every request is built on (scheme and host in lower case, no
+trailing ``/``). A host name is ASCII: an internationalised one is written in its
+``xn--`` form, as encoders disagree on some names. A URL holding ``@`` (a user and
 password) is refused without ever being shown, and a caller's value is boxed at once so
 that no frame of the SDK holds it in a local.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Union
 from urllib.parse import urlsplit
 
 from ..errors import ValidationError
@@ -21,10 +21,6 @@ from ._credentials import Secret
 _AN_API_URL = "an http(s) URL such as https://api.abeja.io"
 _LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?")
 _UNSENDABLE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\\]")
-
-BaseURLArgument = Union[str, Secret, None]
-"""A base URL as given: plain text, or already boxed (``Secret``) by the way it came in."""
-
 
 def check_base_url(parameter: str, value: object) -> str:
     """The canonical form of an API URL, or ``ValidationError`` naming ``parameter``.
@@ -37,7 +33,7 @@ def check_base_url(parameter: str, value: object) -> str:
         raise ValidationError(parameter, "a URL without a user or password in it", "<hidden>")
     text = value.reveal() if isinstance(value, Secret) else value
     if not isinstance(text, str):
-        raise ValidationError(parameter, _AN_API_URL, text)
+        raise ValidationError(parameter, _AN_API_URL + " (a str)", type(text))
     url = text.strip()
     if _UNSENDABLE.search(url):
         raise ValidationError(parameter, _AN_API_URL + " (no spaces or control characters)", url)
@@ -50,6 +46,10 @@ def check_base_url(parameter: str, value: object) -> str:
         raise ValidationError(parameter, _AN_API_URL, url)
     if parts.query or parts.fragment or url.endswith(("?", "#")):
         raise ValidationError(parameter, "a URL without query or fragment", url)
+    if not parts.netloc.isascii():
+        raise ValidationError(
+            parameter, "a URL whose host is ASCII (an internationalised one in its xn-- form)", url
+        )
     if port == 0 or not _valid_host(parts.netloc, parts.hostname, port):
         raise ValidationError(parameter, _AN_API_URL + " with a valid host and port", url)
     if parts.scheme == "http" and not is_loopback(parts.hostname):
@@ -58,7 +58,7 @@ def check_base_url(parameter: str, value: object) -> str:
         )
     if not parts.path.isascii():
         raise ValidationError(parameter, _AN_API_URL + " whose path is percent-encoded", url)
-    host = parts.netloc if parts.netloc.startswith("[") else _ascii_host(parts.hostname)
+    host = parts.netloc if parts.netloc.startswith("[") else parts.hostname
     if port is not None and not host.startswith("["):
         host += f":{port}"
     return f"{parts.scheme}://{host.lower()}{parts.path}".rstrip("/")
@@ -84,16 +84,7 @@ def _valid_host(netloc: str, host: str, port: object) -> bool:
             return ipaddress.ip_address(host).version == 6
         except ValueError:
             return False
-    try:
-        labels = _ascii_host(host).rstrip(".").split(".")
-    except UnicodeError:
-        return False
-    return all(_LABEL.fullmatch(label) for label in labels)
-
-
-def _ascii_host(host: str) -> str:
-    """A host name as sent: internationalised names in their ``xn--`` form."""
-    return host if host.isascii() else host.encode("idna").decode("ascii")
+    return all(_LABEL.fullmatch(label) for label in host.rstrip(".").split("."))
 
 
 def is_loopback(host: str) -> bool:

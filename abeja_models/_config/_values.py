@@ -89,6 +89,16 @@ def check_verify(parameter: str, value: object) -> Union[bool, str]:
     )
 
 
+def is_utf8(text: str) -> bool:
+    """Whether ``text`` can be sent: a lone surrogate (``"\\ud800"``, or an undecodable
+    byte of an environment variable) has no UTF-8 form."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _number(value: object) -> TypeGuard[float]:
     """An int or float (not a bool) that is not NaN; ints beyond a float's range are not."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import pydantic
 
+from .._config import HOW_TO_CONFIGURE
 from ..errors import APIError, InvalidResponseError, Unauthorized, error_class_for_status
 from ._request import Answer
 
@@ -26,10 +27,7 @@ ERROR_VIEW = 64 * 1024
 """The bytes of a body an error is built from; a body up to this long is read as JSON."""
 
 _TOO_DEEP = "the body's JSON is nested too deeply"
-_NO_CREDENTIALS_HINT = (
-    " (no credentials configured: pass auth_token= or set PLATFORM_AUTH_TOKEN, or"
-    " ABEJA_PLATFORM_USER_ID and ABEJA_PLATFORM_PERSONAL_ACCESS_TOKEN)"
-)
+_NO_CREDENTIALS_HINT = f" (no credentials configured: pass auth_token=, or {HOW_TO_CONFIGURE})"
 
 
 def decode_json(answer: Answer) -> Any:

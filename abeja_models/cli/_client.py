@@ -11,7 +11,7 @@ from ..errors import ValidationError
 from ._report import SettingsRefused, retries_reported
 
 if TYPE_CHECKING:
-    from .._config import Profile
+    from .._config import ProfileReader
     from ..resources import Client, Notebooks, Triggers
     from ..testing import PlatformEmulator
 
@@ -68,7 +68,7 @@ def _client(arguments: argparse.Namespace) -> Iterator[Client]:
             token = "emulator-token"
         with _refused_as_settings():
             # The emulator stands for the file's URL and credentials: it is not read.
-            profile = None if arguments.emulator else _profile(arguments)
+            profile = None if arguments.emulator else profile_of(arguments)
             settings = resolve_settings(
                 credentials=credentials_from(auth_token=token, profile=profile),
                 profile=profile,
@@ -104,6 +104,7 @@ def _organization(arguments: argparse.Namespace) -> str:
     """-o, else with --emulator the seeded one (whatever the environment says), else the
     configured default organization."""
     from .._config import CONFIG_FILE, ORGANIZATION_VARIABLES, default_organization
+    from ..models._rules import id_text
     from ..testing import seed
 
     organization: Optional[str] = arguments.organization
@@ -112,9 +113,9 @@ def _organization(arguments: argparse.Namespace) -> str:
     if arguments.emulator:
         return seed.ORGANIZATION
     with _refused_as_settings():
-        organization = default_organization(_profile(arguments))
-    if organization:
-        return organization
+        configured = default_organization(profile_of(arguments))
+        if configured is not None:
+            return id_text(configured[1], configured[0])
     usage_error(
         arguments,
         f"missing -o/--organization: give it, or set {ORGANIZATION_VARIABLES[0]}"
@@ -122,12 +123,16 @@ def _organization(arguments: argparse.Namespace) -> str:
     )
 
 
-def _profile(arguments: argparse.Namespace) -> Optional[Profile]:
-    """The configuration of ``~/.abeja/config`` --profile names (default: $ABEJA_PROFILE,
-    else the file's active one)."""
-    from .._config import read_profile
+def profile_of(arguments: argparse.Namespace) -> ProfileReader:
+    """How the command reads the configuration of ``~/.abeja/config`` --profile names
+    (default: $ABEJA_PROFILE, else the file's active one): one reader for the command, so
+    the organization, the client and a hint after a refusal read the file at most once."""
+    from .._config import profile_reader
 
-    return read_profile(arguments.profile, spelt="--profile")
+    reader: Optional[ProfileReader] = getattr(arguments, "profile_reader", None)
+    if reader is None:
+        reader = arguments.profile_reader = profile_reader(arguments.profile, spelt="--profile")
+    return reader
 
 
 def _scope(arguments: argparse.Namespace, name: str, flag: str, seeded: str) -> str:

@@ -50,7 +50,8 @@ exit status:
 
 
 _SETTING_HELP = {
-    "base_url": f"API URL (default ${BASE_URL_VARIABLE})",
+    "base_url": f"API URL (default ${BASE_URL_VARIABLE}, else the profile's abeja-api-url,"
+    f" else {Settings.base_url})",
     "timeout": f"seconds per connect and read (default ${TIMEOUT_VARIABLE},"
     f" else {_CONNECT:g} to connect and {_READ:g} per read)",
 }

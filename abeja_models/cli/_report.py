@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from typing import Optional
 
-from .._config import CREDENTIAL_PAIRS, SECRET_VARIABLES, TOKEN_VARIABLE
+from .._config import CREDENTIAL_PAIRS, SECRET_VARIABLES
 from ..errors import AbejaError, Unauthorized, ValidationError
 
 EXIT_ERROR = 1
@@ -136,11 +136,11 @@ def _credentials_hint(arguments: argparse.Namespace) -> Optional[str]:
     ``None`` when the client had credentials (then the platform refused those): found as
     the client finds them, from the environment and the configuration file.
     """
-    from .._config import CONFIG_FILE, credentials_from, read_profile
+    from .._config import HOW_TO_CONFIGURE, credentials_from
+    from ._client import profile_of
 
     try:
-        profile = read_profile(getattr(arguments, "profile", None), spelt="--profile")
-        if credentials_from(profile=profile) is not None:
+        if credentials_from(profile=profile_of(arguments)) is not None:
             return None
     except ValidationError:
         return None
@@ -152,8 +152,4 @@ def _credentials_hint(arguments: argparse.Namespace) -> Optional[str]:
         if given(first) != given(second):
             present, missing = (first, second) if given(first) else (second, first)
             return f"{present} is set but {missing} is not: set {missing} too"
-    user, token = CREDENTIAL_PAIRS[0]
-    return (
-        f"none are set: set {TOKEN_VARIABLE}, or {user} and {token}, or run"
-        f" `abeja config init` ({CONFIG_FILE}); or use --emulator to try the command locally"
-    )
+    return f"none are set: {HOW_TO_CONFIGURE}; or use --emulator to try the command locally"

@@ -19,14 +19,15 @@ from pydantic import AfterValidator, GetCoreSchemaHandler
 from pydantic.fields import FieldInfo
 from typing_extensions import Final
 
+from .._config import is_utf8
 from ..errors import ValidationError
 
 if typing.TYPE_CHECKING:
     from pydantic_core import CoreSchema
 
 PATH_SEGMENT_RULE = (
-    "a non-empty str (or an int >= 0) without '/', '?', '#', whitespace, control characters"
-    " or lone surrogates, not '.' or '..'"
+    "a non-empty str (or an int >= 0) without '/', '?', '#', '\\', whitespace, control"
+    " characters or lone surrogates, not '.' or '..'"
 )
 _NOT_IN_SEGMENT = re.compile(r"[/?#\\\s\x00-\x1f\x7f-\x9f]")
 
@@ -47,7 +48,7 @@ def id_text(parameter: str, value: object) -> str:
     if not isinstance(value, str):
         raise ValidationError(parameter, PATH_SEGMENT_RULE, value)
     text = str.__str__(value)
-    if not text or text in (".", "..") or _NOT_IN_SEGMENT.search(text) or not _utf8(text):
+    if not text or text in (".", "..") or _NOT_IN_SEGMENT.search(text) or not is_utf8(text):
         raise ValidationError(parameter, PATH_SEGMENT_RULE, value)
     return text
 
@@ -57,19 +58,10 @@ def path_segment(parameter: str, value: object) -> str:
     return quote(id_text(parameter, value), safe="")
 
 
-def _utf8(text: str) -> bool:
-    """Whether ``text`` can be sent: a lone surrogate ("\\ud800") has no UTF-8 form."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def all_utf8(value: object) -> bool:
     """Whether every str in a parameter (a dict's keys and values too) has a UTF-8 form."""
     if isinstance(value, str):
-        return _utf8(value)
+        return is_utf8(value)
     if isinstance(value, dict):
         return all(all_utf8(key) and all_utf8(item) for key, item in value.items())
     return True
@@ -86,7 +78,7 @@ def is_token(value: object) -> bool:
     return (
         isinstance(value, str)
         and 0 < len(value) <= MAX_TOKEN_LENGTH
-        and _utf8(value)
+        and is_utf8(value)
     )
 
 

@@ -11,16 +11,18 @@ from .._config import (
     KEEP,
     ORGANIZATION_VARIABLES,
     Keep,
+    ProfileReader,
     Settings,
     Timeout,
     credentials_from,
     default_organization,
     hide,
-    read_profile,
+    profile_reader,
     resolve_settings,
 )
 from .._http import Transport, checked_session
 from ..errors import ValidationError
+from ..models._rules import id_text
 from ..notebook import APIClient as NotebookAPIClient
 from ..triggers import APIClient as TriggerAPIClient
 from ._organization import Organization
@@ -106,11 +108,7 @@ class Client:
         # rendered with its locals shows "<secret hidden>" for this frame.
         token, access_token, url = hide(auth_token), hide(personal_access_token), hide(base_url)
         auth_token = personal_access_token = base_url = None
-        if (user_id is None) != (access_token is None):
-            raise ValidationError(
-                "user_id/personal_access_token", "both or neither", "only one given"
-            )
-        configured = read_profile(profile)
+        configured = profile_reader(profile)
         settings = resolve_settings(
             credentials=credentials_from(
                 auth_token=token,
@@ -130,7 +128,7 @@ class Client:
             max_answer_bytes=max_answer_bytes,
         )
         self._transport = Transport(settings, session=checked_session(session))
-        self._organization_id = default_organization(configured)
+        self._profile: Optional[ProfileReader] = configured
 
     @classmethod
     def _from_settings(cls, settings: Settings) -> Client:
@@ -138,10 +136,10 @@ class Client:
         return cls._from_transport(Transport(settings), None)
 
     @classmethod
-    def _from_transport(cls, transport: Transport, organization_id: Optional[str]) -> Client:
+    def _from_transport(cls, transport: Transport, profile: Optional[ProfileReader]) -> Client:
         client = cls.__new__(cls)
         client._transport = transport
-        client._organization_id = organization_id
+        client._profile = profile
         return client
 
     @property
@@ -153,17 +151,19 @@ class Client:
         """The organization with this id (no request is sent until you use it).
 
         Without an id: the default organization, the first of ``ABEJA_ORGANIZATION_ID``,
-        ``ABEJA_CLI_ORGANIZATION`` and ``ORGANIZATION_NAME`` set when the client was made,
-        else the profile's ``organization-name``; ``ValidationError`` when there is none.
+        ``ABEJA_CLI_ORGANIZATION`` and ``ORGANIZATION_NAME`` set, else the profile's
+        ``organization-name``; ``ValidationError`` when there is none, or when it is not an
+        id (naming the variable or the file's key).
         """
         if organization_id is None:
-            organization_id = self._organization_id
-        if organization_id is None:
-            raise ValidationError(
-                "organization_id",
-                f"an organization id, or one configured: {', '.join(ORGANIZATION_VARIABLES)}"
-                f" or the organization-name of {CONFIG_FILE} (abeja config init)",
-            )
+            configured = default_organization(self._profile)
+            if configured is None:
+                raise ValidationError(
+                    "organization_id",
+                    f"an organization id, or one configured: {', '.join(ORGANIZATION_VARIABLES)}"
+                    f" or the organization-name of {CONFIG_FILE} (abeja config init)",
+                )
+            organization_id = id_text(configured[1], configured[0])
         return Organization(self._transport, organization_id)
 
     def with_options(
@@ -197,7 +197,7 @@ class Client:
             backoff_max=backoff_max,
             max_answer_bytes=max_answer_bytes,
         )
-        return Client._from_transport(self._transport.derive(settings), self._organization_id)
+        return Client._from_transport(self._transport.derive(settings), self._profile)
 
     def triggers_api(self) -> TriggerAPIClient:
         """The seed-compatible Trigger ``APIClient``, sharing this client's connections."""

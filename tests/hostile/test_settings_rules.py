@@ -220,3 +220,68 @@ def test_the_command_line_never_prints_a_password_in_a_base_url(
     assert "invalid --base-url" in captured.err
     assert "invalid ABEJA_API_URL" in captured.err
     assert PASSWORD not in captured.out + captured.err
+
+
+# -- credentials: the ones given, or a refusal naming what is wrong --------------------------
+
+
+@pytest.mark.parametrize("secret", ["ab\ud800cd", "sec\udcffret"], ids=["lone", "undecodable"])
+def test_a_secret_with_no_utf8_form_is_refused_by_name_and_never_shown(
+    monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    ways: list[tuple[str, Make]] = [
+        ("personal_access_token", lambda: Client(user_id="u", personal_access_token=secret)),
+        (
+            "credential['personal_access_token']",
+            lambda: APIClient({"user_id": "u", "personal_access_token": secret}),
+        ),
+        ("auth_token", lambda: Client(auth_token=secret)),
+    ]
+    for name, make in ways:
+        with pytest.raises(ValidationError) as caught:
+            make()
+        assert caught.value.parameter == name
+        assert secret not in repr(caught.value.__dict__) + str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("given", "refused"),
+    [
+        ({"user_id": "u"}, "personal_access_token"),
+        ({"personal_access_token": "s"}, "user_id"),
+        ({"user_id": "u", "personal_access_token": " "}, "personal_access_token"),
+        ({"auth_token": " "}, "auth_token"),
+        ({"user_id": ["u"], "personal_access_token": "s"}, "user_id"),
+    ],
+    ids=repr,
+)
+def test_credentials_given_in_part_are_refused_not_replaced_by_the_environments(
+    monkeypatch: pytest.MonkeyPatch, given: dict[str, Any], refused: str
+) -> None:
+    monkeypatch.setenv("PLATFORM_AUTH_TOKEN", "from-the-environment")
+    with pytest.raises(ValidationError) as caught:
+        Client(**given)
+    assert caught.value.parameter == refused
+    with pytest.raises(ValidationError) as caught:
+        APIClient(given)
+    assert caught.value.parameter == f"credential[{refused!r}]"
+
+
+def test_a_user_id_given_as_a_number_is_used() -> None:
+    client = Client(user_id=1234567890123, personal_access_token="s")  # type: ignore[arg-type]
+    assert repr(client._transport.settings.credentials) == (
+        "<Credentials basic user-1234567890123 (secret hidden)>"
+    )
+
+
+@pytest.mark.parametrize("url", [b"https://me:hunter2@h.example", ["https://me:hunter2@h"]])
+def test_a_base_url_that_is_not_text_is_refused_by_its_type_alone(url: object) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Client(base_url=url, auth_token="t")  # type: ignore[arg-type]
+    assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["https://ß.example", "https://例え.jp"])
+def test_a_host_name_that_is_not_ascii_is_refused(url: str) -> None:
+    with pytest.raises(ValidationError, match="xn--"):
+        Client(base_url=url, auth_token="t")

@@ -401,3 +401,39 @@ def test_the_organization_variable_stands_over_the_files(
     monkeypatch.setenv("ABEJA_ORGANIZATION_ID", seed.ORGANIZATION)
     assert main(["triggers", "list", "-d", seed.DEPLOYMENT]) == 0
     assert seed.TRIGGER in capsys.readouterr().out
+
+
+# -- the file read only when a value is looked for in it ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [{"active-configuration-name": "gone", "configurations": []}, "not json"],
+    ids=["active-one-gone", "not-json"],
+)
+def test_a_client_given_everything_never_reads_the_file(
+    home: Path, api: MockedPlatform, broken: object
+) -> None:
+    write_config(home, broken)
+    api.get(TRIGGERS_URL, json={"entries": []})
+    Client(base_url=BASE_URL, auth_token="t").organization(ORG).deployment(DEP).triggers.list()
+    TriggerAPIClient({"auth_token": "t"}, base_url=BASE_URL).get_triggers(ORG, DEP)
+    with pytest.raises(ValidationError, match="config"):
+        Client(base_url=BASE_URL)  # the credentials are looked for in it: it is read
+
+
+def test_the_default_organization_is_checked_by_where_it_came_from(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ABEJA_ORGANIZATION_ID", "a/b")
+    with pytest.raises(ValidationError) as caught:
+        Client(base_url=BASE_URL, auth_token="t").organization()
+    assert caught.value.parameter == "ABEJA_ORGANIZATION_ID"
+    monkeypatch.setenv("PLATFORM_AUTH_TOKEN", "t")
+    assert main(["triggers", "list", "-d", DEP, "--base-url", BASE_URL]) == 1  # not usage
+    assert "invalid ABEJA_ORGANIZATION_ID" in capsys.readouterr().err
+    monkeypatch.delenv("ABEJA_ORGANIZATION_ID")
+    write_config(home, configuration(organization=".."))
+    with pytest.raises(ValidationError) as caught:
+        Client(base_url=BASE_URL).organization()
+    assert caught.value.parameter == "~/.abeja/config[(default)].organization-name"
