@@ -141,7 +141,8 @@ class Transport:
         connection, auth = self._connection, self.settings.credentials
         timeout = self._attempt_timeout(method, url, give_up_at)
         wait = None if give_up_at is None else give_up_at - time.monotonic()
-        with connection.slot(wait, method, url) as session:
+        session = connection.acquire(wait, method, url)
+        try:
             prepared = self._prepare(session, method, url, body)
             try:
                 response = session.send(
@@ -165,6 +166,8 @@ class Transport:
                 ) from exc
             except _ATTEMPT_ERRORS as exc:
                 raise _no_answer(exc, method, url) from exc
+        finally:
+            connection.release()
         return Answer(method, url, response.status_code, response.headers, content, auth)
 
     def _body(
