@@ -5,6 +5,7 @@ a client no longer used is freed, the fork hook notwithstanding."""
 from __future__ import annotations
 
 import gc
+import os
 import weakref
 from typing import Any, Callable, Optional
 
@@ -146,3 +147,25 @@ def test_a_client_no_longer_used_is_freed() -> None:
     del client
     gc.collect()
     assert connection() is None
+
+
+def test_a_child_starts_with_a_session_and_a_watchdog_of_its_own() -> None:
+    from abeja_models._http._body import current_watchdog
+
+    with Client(base_url="https://api.test", auth_token="t") as client:
+        connection = client._transport._connection
+        parents = (connection._session, connection._slots, current_watchdog())
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            try:
+                childs = (connection._session, connection._slots, current_watchdog())
+                os.write(write, bytes(a is not b for a, b in zip(parents, childs)))
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read, "rb") as pipe:
+            renewed = pipe.read()
+        os.waitpid(pid, 0)
+        assert list(renewed) == [1, 1, 1]
+        assert (connection._session, connection._slots, current_watchdog()) == parents
