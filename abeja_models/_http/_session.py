@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import threading
+import queue
 import weakref
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -66,10 +66,10 @@ class Connection:
         # for a session made here, it is done once.
         self._options: Optional[dict[str, Any]] = None
         # Threads beyond the pool's size wait here, where the wait can be bounded.
-        self._slots: Optional[threading.BoundedSemaphore] = None
+        self._slots: Optional[queue.SimpleQueue[None]] = None
         if self.owned:
             self._options = self._merged(settings.base_url, settings.verify)
-            self._slots = threading.BoundedSemaphore(settings.pool_size)
+            self._slots = _slots(settings.pool_size)
             _OWNED.add(self)
 
     def _renew(self) -> None:
@@ -78,7 +78,7 @@ class Connection:
         # (and TLS sessions) the parent still uses. Its semaphore may have been held by
         # a thread that does not exist here.
         self._session = _new_session(self._settings.pool_size)
-        self._slots = threading.BoundedSemaphore(self._settings.pool_size)
+        self._slots = _slots(self._settings.pool_size)
 
     def send_options(self, url: str, verify: Union[bool, str]) -> dict[str, Any]:
         """What ``Session.send`` needs beside the request: proxies, TLS verification, cert."""
@@ -91,18 +91,19 @@ class Connection:
         """Take one of the pool's connections for a call, waiting at most ``wait``
         seconds; gives the session to send it through. ``release()`` gives it back."""
         slots = self._slots
-        if slots is not None and not slots.acquire(
-            timeout=lock_timeout(None if wait is None else max(wait, 0.0))
-        ):
-            raise APITimeoutError(
-                "the deadline ran out waiting for a free connection", method=method, url=url
-            )
+        if slots is not None:
+            try:
+                slots.get(timeout=lock_timeout(None if wait is None else max(wait, 0.0)))
+            except queue.Empty:
+                raise APITimeoutError(
+                    "the deadline ran out waiting for a free connection", method=method, url=url
+                ) from None
         return self._session
 
     def release(self) -> None:
         """Give back the connection ``acquire()`` took."""
         if self._slots is not None:
-            self._slots.release()
+            self._slots.put(None)
 
     def close(self) -> None:
         """Close the session if it was made here; a caller's session is left open."""
@@ -116,6 +117,14 @@ class Connection:
             # credentials off this machine over plain http).
             options["proxies"] = {}
         return options
+
+
+def _slots(count: int) -> queue.SimpleQueue[None]:
+    """``count`` tokens, one per connection: a semaphore whose take and give back run in C."""
+    slots: queue.SimpleQueue[None] = queue.SimpleQueue()
+    for _ in range(count):
+        slots.put(None)
+    return slots
 
 
 # The SDK's own sessions, renewed in a child as it starts rather than checked on every
