@@ -227,10 +227,21 @@ class _ApiAdapter(HTTPAdapter):
 
 
 class _NoCookies(RequestsCookieJar):
-    """A session cookie jar that keeps nothing: the API sets no cookies worth sending back."""
+    """A cookie jar that keeps nothing: the API sets no cookies worth sending back. Since
+    it stays empty, one is shared by the session and every request sent through it."""
 
     def extract_cookies(self, response: object, request: object) -> None:
         return None
+
+    def set_cookie(self, cookie: object, *args: object, **kwargs: object) -> None:
+        return None
+
+    def copy(self) -> _NoCookies:
+        """This jar itself: a request copied for each call shares it."""
+        return self
+
+
+NO_COOKIES = _NoCookies()
 
 
 def _origin(url: str) -> str:
@@ -245,7 +256,7 @@ def _frozen(proxies: Optional[Mapping[str, str]]) -> object:
 
 def _new_session(pool_size: int) -> requests.Session:
     session = requests.Session()
-    session.cookies = _NoCookies()
+    session.cookies = NO_COOKIES
     adapter = _ApiAdapter(pool_size)
     session.mount("https://", adapter)
     session.mount("http://", adapter)

@@ -25,7 +25,7 @@ from . import _retry
 from ._body import UnreadableAnswer, current_watchdog, read_callers, read_owned
 from ._decode import error_for_answer, unusable_answer
 from ._request import Answer, ApiRequest
-from ._session import DEFAULT_HEADERS, Connection, CredentialAuth
+from ._session import DEFAULT_HEADERS, NO_COOKIES, Connection, CredentialAuth
 
 logger = logging.getLogger("abeja_models")
 
@@ -61,7 +61,7 @@ class Transport:
         credentials = settings.credentials
         self._auth = CredentialAuth(credentials) if credentials is not None else None
         self._template = requests.Request(
-            "GET", settings.base_url, headers=self._headers, auth=self._auth
+            "GET", settings.base_url, headers=self._headers, auth=self._auth, cookies=NO_COOKIES
         ).prepare()
 
     def derive(self, settings: Settings) -> Transport:
