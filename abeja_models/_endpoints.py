@@ -8,6 +8,7 @@ clients, the resource layer and the command line build their requests from it, a
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from string import Formatter
@@ -79,16 +80,27 @@ class Endpoint(Generic[ResultT]):
     """Whether the platform may answer with a bare JSON list instead of an object."""
     path_parameters: tuple[str, ...] = field(init=False)
     """The arguments named in ``path``, in order."""
+    parameters: tuple[str, ...] = field(init=False)
+    """Every argument of the operation: the path's, the query's, then the body's."""
+    _names: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = tuple(name for _, name, _, _ in Formatter().parse(self.path) if name)
         object.__setattr__(self, "path_parameters", names)
-
-    @property
-    def parameters(self) -> tuple[str, ...]:
-        """Every argument of the operation: the path's, the query's, then the body's."""
         body = tuple(self.params.model_fields) if self.params is not None else ()
-        return self.path_parameters + tuple(name for name, _ in self.query) + body
+        query = tuple(name for name, _ in self.query)
+        object.__setattr__(self, "parameters", names + query + body)
+        object.__setattr__(self, "_names", frozenset(self.parameters))
+
+    def within(self, scope: Mapping[str, object]) -> Endpoint[ResultT]:
+        """This endpoint with the path arguments ``scope`` names filled in: checked and
+        encoded now, for every call to come (a collection's parent ids)."""
+        fixed = {
+            name: path_segment(name, scope[name]) for name in self.path_parameters if name in scope
+        }
+        # An encoded segment holds no braces: what is left of the path is still a template.
+        path = self.path.format_map(_Unfilled(fixed))
+        return dataclasses.replace(self, path=path)
 
     def request(self, arguments: Mapping[str, object]) -> ApiRequest:
         """The request for ``arguments`` (by name), each checked; ``ValidationError`` if not.
@@ -98,7 +110,7 @@ class Endpoint(Generic[ResultT]):
         body argument leaves it out. The body is checked first, then the path, then the
         query.
         """
-        if arguments.keys() != set(self.parameters):
+        if arguments.keys() != self._names:
             missing = [name for name in self.parameters if name not in arguments]
             unknown = sorted(set(arguments) - set(self.parameters))
             raise TypeError(f"{self.name}: arguments not passed {missing}, not its own {unknown}")
@@ -144,6 +156,13 @@ class Endpoint(Generic[ResultT]):
             token = document.get(key)
             if token and not is_token(token):
                 raise unusable_answer(f"the server sent a {key} that cannot be sent back", answer)
+
+
+class _Unfilled(dict[str, str]):
+    """Path arguments to fill in, leaving the others as they stand: ``{name}``."""
+
+    def __missing__(self, name: str) -> str:
+        return "{" + name + "}"
 
 
 def _is_id(found: object, wanted: str) -> bool:

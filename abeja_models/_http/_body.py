@@ -202,7 +202,7 @@ class Watchdog:
 
     The thread starts with the first call that has a deadline, sleeps until the earliest
     deadline being watched, and is a daemon; after ``os.fork()`` the child starts its own
-    (``current()`` notices the new pid). It touches nothing but the sockets it is given.
+    (a fork hook forgets the parent's). It touches nothing but the sockets it is given.
     """
 
     def __init__(self) -> None:
@@ -294,7 +294,6 @@ class Watchdog:
 
 
 _watchdog: Optional[Watchdog] = None
-_watchdog_pid = 0
 
 
 def current_watchdog() -> Watchdog:
@@ -303,8 +302,17 @@ def current_watchdog() -> Watchdog:
     No lock: a lock held by another thread at the fork would stay held in the child.
     Two threads racing here may each make one; both work, and one is kept.
     """
-    global _watchdog, _watchdog_pid
-    pid = os.getpid()
-    if _watchdog is None or _watchdog_pid != pid:
-        _watchdog, _watchdog_pid = Watchdog(), pid
+    global _watchdog
+    if _watchdog is None:
+        _watchdog = Watchdog()
     return _watchdog
+
+
+def _forget_watchdog() -> None:
+    # The parent's watchdog thread does not exist in a child.
+    global _watchdog
+    _watchdog = None
+
+
+if hasattr(os, "register_at_fork"):  # where there is no hook, there is no os.fork either
+    os.register_at_fork(after_in_child=_forget_watchdog)

@@ -25,7 +25,7 @@ from . import _retry
 from ._body import UnreadableAnswer, current_watchdog, read_callers, read_owned
 from ._decode import error_for_answer, unusable_answer
 from ._request import Answer, ApiRequest
-from ._session import DEFAULT_HEADERS, Connection, CredentialAuth
+from ._session import DEFAULT_HEADERS, NO_COOKIES, Connection, CredentialAuth
 
 logger = logging.getLogger("abeja_models")
 
@@ -61,7 +61,7 @@ class Transport:
         credentials = settings.credentials
         self._auth = CredentialAuth(credentials) if credentials is not None else None
         self._template = requests.Request(
-            "GET", settings.base_url, headers=self._headers, auth=self._auth
+            "GET", settings.base_url, headers=self._headers, auth=self._auth, cookies=NO_COOKIES
         ).prepare()
 
     def derive(self, settings: Settings) -> Transport:
@@ -141,7 +141,8 @@ class Transport:
         connection, auth = self._connection, self.settings.credentials
         timeout = self._attempt_timeout(method, url, give_up_at)
         wait = None if give_up_at is None else give_up_at - time.monotonic()
-        with connection.slot(wait, method, url) as session:
+        session = connection.acquire(wait, method, url)
+        try:
             prepared = self._prepare(session, method, url, body)
             try:
                 response = session.send(
@@ -165,6 +166,8 @@ class Transport:
                 ) from exc
             except _ATTEMPT_ERRORS as exc:
                 raise _no_answer(exc, method, url) from exc
+        finally:
+            connection.release()
         return Answer(method, url, response.status_code, response.headers, content, auth)
 
     def _body(

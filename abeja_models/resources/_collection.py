@@ -11,7 +11,7 @@ from typing_extensions import Self
 
 from .._config import check_limit
 from .._endpoints import Endpoint
-from .._http import Answer, Transport, parse_model, unusable_answer
+from .._http import Answer, ApiRequest, Transport, parse_model, unusable_answer
 from ..errors import ValidationError
 from ..models._base import PlatformModel
 from ..models.notebook import Notebook
@@ -35,6 +35,8 @@ class Collection(ABC, Generic[DocumentT]):
     def __init__(self, transport: Transport, scope: Mapping[str, str]) -> None:
         self._transport = transport
         self._scope = dict(scope)
+        # Each endpoint with this parent's ids already in its path, made at first use.
+        self._endpoints: dict[str, Endpoint[PlatformModel]] = {}
 
     def bind(self, document: DocumentT) -> DocumentT:
         """Attach a document (for example one parsed from JSON) to this collection's client.
@@ -70,11 +72,21 @@ class Collection(ABC, Generic[DocumentT]):
         """A call's arguments by name: this collection's parent ids, then the caller's."""
         return {**self._scope, **given}
 
+    def _request(
+        self, endpoint: Endpoint[PlatformModel], given: Mapping[str, object]
+    ) -> ApiRequest:
+        """The request for the caller's arguments ``given`` (this collection's parent ids
+        are in the path already)."""
+        within = self._endpoints.get(endpoint.name)
+        if within is None:
+            within = self._endpoints[endpoint.name] = endpoint.within(self._scope)
+        return within.request(given)
+
     def _send(self, endpoint: Endpoint[PlatformModel], given: Mapping[str, object]) -> Answer:
-        return self._transport.send(endpoint.request(self._arguments(given)))
+        return self._transport.send(self._request(endpoint, given))
 
     def _delete(self, endpoint: Endpoint[PlatformModel], given: Mapping[str, object]) -> None:
-        self._transport.delete(endpoint.request(self._arguments(given)))
+        self._transport.delete(self._request(endpoint, given))
 
     def _one(
         self,
@@ -83,11 +95,10 @@ class Collection(ABC, Generic[DocumentT]):
         answer: Optional[Answer] = None,
     ) -> DocumentT:
         """The document an operation answers with (``answer``, or the answer now fetched)."""
-        arguments = self._arguments(given)
         if answer is None:
-            answer = self._transport.send(endpoint.request(arguments))
+            answer = self._transport.send(self._request(endpoint, given))
         document = self._adopt(parse_model(endpoint.result, answer), answer)
-        endpoint.check_answer(vars(document), arguments, answer)
+        endpoint.check_answer(vars(document), given, answer)
         return document
 
     def _adopt(self, document: DocumentT, answer: Answer) -> DocumentT:
