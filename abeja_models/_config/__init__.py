@@ -48,7 +48,7 @@ from ._settings import (
     resolve_settings,
 )
 from ._urls import check_base_url, is_loopback
-from ._values import MAX_SECONDS, check_limit, check_seconds, is_utf8
+from ._values import MAX_SECONDS, check_limit, check_seconds, check_verify, is_utf8
 
 __all__ = [
     "BASE_URL_VARIABLE",
@@ -81,6 +81,7 @@ __all__ = [
     "check_base_url",
     "check_limit",
     "check_seconds",
+    "check_verify",
     "credentials_from",
     "credentials_from_dict",
     "default_organization",

@@ -17,7 +17,7 @@ from requests.auth import AuthBase
 from requests.cookies import RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
 
-from .._config import Credentials, Settings, is_loopback
+from .._config import Credentials, Settings, check_verify, is_loopback
 from .._version import __version__
 from ..errors import APITimeoutError, ValidationError
 from ._body import lock_timeout
@@ -68,7 +68,7 @@ class Connection:
         # Threads beyond the pool's size wait here, where the wait can be bounded.
         self._slots: Optional[queue.SimpleQueue[None]] = None
         if self.owned:
-            self._options = self._merged(settings.base_url, settings.verify)
+            self._options = _bundle_checked(self._merged(settings.base_url, settings.verify))
             self._slots = _slots(settings.pool_size)
             _OWNED.add(self)
 
@@ -117,6 +117,21 @@ class Connection:
             # credentials off this machine over plain http).
             options["proxies"] = {}
         return options
+
+
+def _bundle_checked(options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` once the CA bundle the environment named (``REQUESTS_CA_BUNDLE``,
+    ``CURL_CA_BUNDLE``, as requests reads them) passed the rule ``verify=`` obeys: one
+    that does not exist would fail every call later, as a garbled answer."""
+    verify = options.get("verify")
+    if isinstance(verify, str):
+        named = [name for name in _BUNDLE_VARIABLES if os.environ.get(name) == verify]
+        check_verify(named[0] if named else "verify", verify)
+    return options
+
+
+# The variables requests reads a CA bundle from, in its order.
+_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
 
 def _slots(count: int) -> queue.SimpleQueue[None]:

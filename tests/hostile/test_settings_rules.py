@@ -285,3 +285,23 @@ def test_a_base_url_that_is_not_text_is_refused_by_its_type_alone(url: object) -
 def test_a_host_name_that_is_not_ascii_is_refused(url: str) -> None:
     with pytest.raises(ValidationError, match="xn--"):
         Client(base_url=url, auth_token="t")
+
+
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+def test_a_ca_bundle_the_environment_names_must_exist(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str
+) -> None:
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, "/nonexistent/ca.pem")
+    for make in (
+        lambda: Client(base_url="https://api.example.com", auth_token="t"),
+        lambda: APIClient({"auth_token": "t"}, base_url="https://api.example.com"),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            make()
+        assert caught.value.parameter == variable
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("")
+    monkeypatch.setenv(variable, str(bundle))
+    assert Client(base_url="https://api.example.com", auth_token="t") is not None
