@@ -3,7 +3,9 @@
 Nothing is fetched until the first item is asked for, one page is held at a time, and a
 server that hands back a token it already gave ends with an error instead of looping.
 (Whether each token can be sent back at all is checked as each page comes, by its
-endpoint: see ``_endpoints.Endpoint.check_answer``.)
+endpoint: see ``_endpoints.Endpoint.check_answer``.) A page is parsed once, and each item
+is made from it as it is handed over; the page's answer is kept until its last item, so
+that the error about an item that cannot be made is the one the whole page gives.
 """
 
 from __future__ import annotations
