@@ -3,7 +3,9 @@
 Nothing is fetched until the first item is asked for, one page is held at a time, and a
 server that hands back a token it already gave ends with an error instead of looping.
 (Whether each token can be sent back at all is checked as each page comes, by its
-endpoint: see ``_endpoints.Endpoint.check_answer``.)
+endpoint: see ``_endpoints.Endpoint.check_answer``.) A page is parsed once, and each item
+is made from it as it is handed over; the page's answer is kept until its last item, so
+that the error about an item that cannot be made is the one the whole page gives.
 """
 
 from __future__ import annotations
@@ -12,47 +14,88 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Callable, Optional, TypeVar
+from itertools import repeat
+from typing import Any, Callable, Optional, TypeVar
+
+from pydantic_core import from_json
+from typing_extensions import Protocol
 
 from ._http import Answer, unusable_answer
 from .models.notebook import LogEvent, NotebookLogPage
 
-__all__ = ["iter_log_events", "iter_pages", "select"]
+__all__ = ["Page", "iter_log_events", "iter_pages", "read_page", "select"]
 
 ItemT = TypeVar("ItemT")
+ItemT_co = TypeVar("ItemT_co", covariant=True)
+
+
+class Page(Protocol[ItemT_co]):
+    """A page read whole, as a model: its items under ``entries``."""
+
+    @property
+    def entries(self) -> Sequence[ItemT_co]:
+        """The page's items."""
+
+    def model_dump(self) -> dict[str, Any]:
+        """The page as plain data."""
+
+
+def read_page(answer: Answer, whole: Callable[[Answer], Page[Any]]) -> dict[str, Any]:
+    """A page's JSON, parsed once: an object with an ``entries`` list, its entries as parsed.
+
+    Its ``next_page_token``, if any, is a ``str``. A body of any other shape is read
+    ``whole``, which refuses it with the error the page's model always gave.
+    """
+    try:
+        page = from_json(answer.content, cache_strings="keys")
+    except ValueError:  # not JSON: the whole reading below says where
+        page = None
+    if (
+        isinstance(page, dict)
+        and type(page.get("entries", [])) is list
+        and type(page.get("next_page_token")) in (str, type(None))
+    ):
+        return page
+    return whole(answer).model_dump()
 
 
 def iter_pages(
-    fetch_page: Callable[[Optional[str]], tuple[Sequence[ItemT], Optional[str], Answer]],
+    fetch_page: Callable[[Optional[str]], tuple[list[Any], Optional[str], Answer]],
+    read: Callable[[Any], ItemT],
+    whole: Callable[[Answer], Page[ItemT]],
     *,
     what: str,
 ) -> Iterator[ItemT]:
     """Yield the items of every page, following ``next_page_token`` until it is empty.
 
-    ``fetch_page(token)`` returns the page's items, the next token (``None`` at the end)
-    and the answer they came in, which an error about the page carries.
+    ``fetch_page(token)`` returns the page's entries as parsed (see ``read_page``), the
+    next token (``None`` at the end) and the answer they came in, which an error about
+    the page carries. ``read`` makes each entry an item as it is handed over; an entry it
+    refuses (a ``ValueError``, as pydantic's is) is explained by reading the answer
+    ``whole``: the error is the one the whole page always gave, raised after the items
+    before it were yielded.
     """
     token: Optional[str] = None
     seen: set[str] = set()
     while True:
-        items, token, answer = fetch_page(token)
-        # The error is made now and the answer (a whole page's body) let go, so only
-        # the page's items stay in memory while they are yielded.
-        repeated = None
-        if token in seen:
-            repeated = unusable_answer(f"{what}: the server repeated page token {token!r}", answer)
-        del answer
-        # Each item is handed over and forgotten, so the ones the caller has done with
-        # are freed at once instead of ageing, a page at a time, into the garbage
-        # collector's older generations (which would then be scanned again and again).
-        pending = list(reversed(items))
-        del items
-        while pending:
-            yield pending.pop()
+        entries, token, answer = fetch_page(token)
+        count = len(entries)
+        # Each entry is taken off the page as it is read (the list reversed, so popping
+        # from its end keeps the order), so the parsed JSON of the items handed over is
+        # freed at once instead of ageing, a page at a time, into the garbage collector's
+        # older generations, which would then be scanned again and again. The loop runs
+        # in C, through the iterators, with no Python step per item.
+        entries.reverse()
+        try:
+            yield from map(read, map(entries.pop, repeat(-1, count)))
+        except ValueError:
+            # The page read whole raises the error it always gave for that entry (and
+            # should it take the entry after all, its items from there on are handed over).
+            yield from whole(answer).entries[count - len(entries) - 1 :]
         if not token:
             return
-        if repeated is not None:
-            raise repeated
+        if token in seen:
+            raise unusable_answer(f"{what}: the server repeated page token {token!r}", answer)
         seen.add(token)
 
 

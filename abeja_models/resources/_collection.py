@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
-from typing import ClassVar, Generic, Optional, TypeVar
+from collections.abc import Mapping
+from contextlib import suppress
+from operator import itemgetter
+from typing import Any, Callable, ClassVar, Generic, Optional, TypeVar
 
 from typing_extensions import Self
 
@@ -114,15 +116,34 @@ class Collection(ABC, Generic[DocumentT]):
         return document
 
     def _check_entries(
-        self, what: str, entries: Iterable[PlatformModel], ids: Mapping[str, str], answer: Answer
+        self,
+        what: str,
+        entries: list[Any],
+        ids: Mapping[str, str],
+        read: Callable[[object], PlatformModel],
+        answer: Answer,
     ) -> None:
         """Refuse a page holding an entry whose ``ids`` (field -> id) are not the ones asked.
 
-        A page of a trigger's runs holding a run of another trigger is the server's
-        fault, and nothing of the page is returned: ``InvalidResponseError``.
+        The entries are the page's parsed JSON, each made a document by ``read`` as it is
+        handed over. A page of a trigger's runs holding a run of another trigger is the
+        server's fault, and no entry of the page is handed over: ``InvalidResponseError``.
+        An entry ``read`` refuses is left for its turn, where its own error is raised.
         """
+        # The usual page: every entry an object holding the very texts asked for. Looked
+        # up without a Python step per entry, as this runs over every page of runs.
+        with suppress(KeyError, TypeError):
+            if all(list(map(itemgetter(key), entries)).count(value) == len(entries)
+                   for key, value in ids.items()):  # fmt: skip
+                return
+        # On any other page each entry is compared as its document reads it (an id sent
+        # as a number is held as text).
         for entry in entries:
-            found = {key: getattr(entry, key) for key in ids}
+            try:
+                document = read(entry)
+            except ValueError:
+                continue
+            found = {key: getattr(document, key) for key in ids}
             if found != ids:
                 asked = ", ".join(f"{key} {value}" for key, value in ids.items())
                 held = ", ".join(f"{key} {value!r}" for key, value in found.items())

@@ -131,6 +131,74 @@ def test_a_page_error_surfaces_at_the_item_that_needs_it(
     assert caught.value.status_code == 404
 
 
+def test_a_run_that_cannot_be_read_raises_the_pages_error_after_the_runs_before_it(
+    api: responses.RequestsMock, bound_trigger: Trigger, trigger_run_doc: dict[str, Any]
+) -> None:
+    page = _page(trigger_run_doc, ["run-1", "run-2", "run-3", "run-4"], "t1")
+    page["entries"][2]["created_at"] = "yesterday"
+    _runs_page(api, {}, page)
+
+    runs = bound_trigger.runs()
+    assert [next(runs).run_id, next(runs).run_id] == ["run-1", "run-2"]
+    with pytest.raises(InvalidResponseError) as caught:
+        next(runs)
+
+    # What reading the whole page said, as before: where, why, and the body's start.
+    assert caught.value.status_code == 200
+    assert str(caught.value).startswith(
+        "200 invalid_response: entries.2.created_at: Input should be a valid datetime"
+    )
+    assert '{"entries": [{' in str(caught.value)
+    assert len(api.calls) == 1  # nothing past the page that failed
+
+
+def test_a_run_past_the_ones_asked_for_is_never_read(
+    api: responses.RequestsMock, bound_trigger: Trigger, trigger_run_doc: dict[str, Any]
+) -> None:
+    page = _page(trigger_run_doc, ["run-1", "run-2", "run-3"], None)
+    del page["entries"][2]["status"]
+    _runs_page(api, {}, page)
+
+    assert [run.run_id for run in bound_trigger.runs(limit=2)] == ["run-1", "run-2"]
+
+
+NOT_A_PAGE = {
+    "not-json": (b"<html>busy</html>", "body: Invalid JSON"),
+    "not-an-object": (b"[1, 2]", "body: Input should be an object"),
+    "entries-not-a-list": (b'{"entries": {"a": 1}}', "entries: Input should be a valid array"),
+    "entries-null": (b'{"entries": null}', "entries: Input should be a valid array"),
+    "token-a-number": (b'{"entries": [], "next_page_token": 5}', "next_page_token: Input"),
+}
+
+
+@pytest.mark.parametrize(("body", "why"), NOT_A_PAGE.values(), ids=NOT_A_PAGE.keys())
+def test_a_body_that_is_not_a_page_of_runs_is_refused_as_the_page_model_refuses_it(
+    api: responses.RequestsMock, bound_trigger: Trigger, body: bytes, why: str
+) -> None:
+    api.get(RUNS_URL, body=body)
+
+    with pytest.raises(InvalidResponseError) as caught:
+        next(bound_trigger.runs())
+
+    assert str(caught.value).startswith(f"200 invalid_response: {why}")
+
+
+def test_a_run_whose_ids_come_as_numbers_is_read_as_its_model_reads_them(
+    api: responses.RequestsMock, bound_trigger: Trigger, trigger_run_doc: dict[str, Any]
+) -> None:
+    ours = _page(trigger_run_doc, ["run-1", "run-2"], "t1")
+    ours["entries"][1]["deployment_id"] = int(ours["entries"][1]["deployment_id"])
+    _runs_page(api, {}, ours)
+    other = _page(trigger_run_doc, ["run-3", "run-4"], None)
+    other["entries"][1]["deployment_id"] = 42
+    _runs_page(api, {"next_page_token": "t1"}, other)
+
+    runs = bound_trigger.runs()
+    assert [next(runs).run_id, next(runs).run_id] == ["run-1", "run-2"]
+    with pytest.raises(InvalidResponseError, match="deployment_id '42'"):
+        next(runs)  # a run of another deployment: nothing of its page, not even run-3
+
+
 # -- notebook logs ---------------------------------------------------------------------------
 
 
