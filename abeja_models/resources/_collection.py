@@ -70,10 +70,6 @@ class Collection(ABC, Generic[DocumentT]):
         bounded._transport = self._transport.derive(settings.with_changes(deadline=deadline))
         return bounded
 
-    def _arguments(self, given: Mapping[str, object]) -> dict[str, object]:
-        """A call's arguments by name: this collection's parent ids, then the caller's."""
-        return {**self._scope, **given}
-
     def _request(
         self, endpoint: Endpoint[PlatformModel], given: Mapping[str, object]
     ) -> ApiRequest:

@@ -140,12 +140,13 @@ class Notebooks(Collection[Notebook]):
         interval = check_seconds("poll_interval", poll_interval)
         endpoint = endpoints.GET_NOTEBOOK_RECENT_LOGS
         tokens = {"next_forward_token": None, "next_backward_token": None}
-        arguments = self._arguments({"notebook_id": notebook_id, **tokens})
-        first = endpoint.request(arguments)
+        given = {"notebook_id": notebook_id, **tokens}
+        first = self._request(endpoint, given)
 
         def fetch(token: Optional[str]) -> NotebookLogPage:
-            paged = {**arguments, "next_forward_token": token}
-            answer = self._transport.send(first if token is None else endpoint.request(paged))
+            paged = {**given, "next_forward_token": token}
+            request = first if token is None else self._request(endpoint, paged)
+            answer = self._transport.send(request)
             page = parse_model(endpoint.result, answer)
             endpoint.check_answer(vars(page), paged, answer)
             return page

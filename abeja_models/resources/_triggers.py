@@ -221,16 +221,15 @@ class Triggers(Collection[Trigger]):
         # checked before the first run is asked for.
         endpoint = endpoints.GET_TRIGGER_RUNS
         given = {"trigger_id": trigger_id, "scan_forward": scan_forward, "next_page_token": None}
-        arguments = self._arguments(given)
-        first = endpoint.request(arguments)
+        first = self._request(endpoint, given)
         owner = {
             "trigger_id": id_text("trigger_id", trigger_id),
             "deployment_id": self.deployment_id,
         }
 
         def fetch(token: Optional[str]) -> tuple[builtins.list[Any], Optional[str], Answer]:
-            paged = {**arguments, "next_page_token": token}
-            answer = transport().send(first if token is None else endpoint.request(paged))
+            paged = {**given, "next_page_token": token}
+            answer = transport().send(first if token is None else self._request(endpoint, paged))
             page = read_page(answer, whole)
             endpoint.check_answer(page, paged, answer)
             entries = page.get("entries", [])
@@ -241,7 +240,7 @@ class Triggers(Collection[Trigger]):
         # of a hundred thousand runs; the same validation.
         read = TriggerRun.__pydantic_validator__.validate_python
         whole = partial(parse_model, endpoint.result)
-        return iter_pages(fetch, read, whole, what=f"runs of trigger {arguments['trigger_id']}")
+        return iter_pages(fetch, read, whole, what=f"runs of trigger {owner['trigger_id']}")
 
     def _holds(self, document: Trigger) -> bool:
         return (document.organization_id, document.deployment_id) == (
