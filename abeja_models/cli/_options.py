@@ -8,20 +8,15 @@ becomes an option here, and its value reaches the call under the field's name.
 from __future__ import annotations
 
 import argparse
-import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-import typing_extensions
-
 from .. import _endpoints as endpoints
 from ..errors import ValidationError
 from ..models._base import PlatformModel
-from ..models._rules import optional_of
+from ..models._rules import literal_choices, optional_of
 from ..models.params import Params
-
-_LITERALS = (typing.Literal, typing_extensions.Literal)
 
 
 @dataclass(frozen=True)
@@ -37,10 +32,6 @@ class ParamOptions:
     model: type[Params]
     shell: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     convert: Mapping[str, Callable[[Any], object]] = field(default_factory=dict)
-
-    def flags(self) -> list[str]:
-        """The options, in the model's order."""
-        return [self._flag(name) for name in self.model.model_fields]
 
     def add_to(self, parser: argparse.ArgumentParser) -> None:
         """Add an option for every field; a field the shell must fill is a required option."""
@@ -73,9 +64,8 @@ def _typed(annotation: object) -> Optional[dict[str, Any]]:
         return {}
     if kind is int:
         return {"type": int}
-    if typing.get_origin(kind) in _LITERALS:
-        return {"choices": typing.get_args(kind)}
-    return None
+    choices = literal_choices(kind)
+    return None if choices is None else {"choices": choices}
 
 
 def _body(endpoint: endpoints.Endpoint[PlatformModel]) -> type[Params]:

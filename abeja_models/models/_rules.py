@@ -129,6 +129,11 @@ _WORDED = ("ge", "le", "min_length")
 """The constraints ``Params.rule`` puts in words; a parameter with another is an error."""
 
 
+def literal_choices(kind: object) -> Optional[tuple[object, ...]]:
+    """The values a ``Literal`` allows, ``None`` for any other type."""
+    return typing.get_args(kind) if typing.get_origin(kind) in _LITERALS else None
+
+
 def optional_of(annotation: object) -> object:
     """``X`` for ``Optional[X]``, else the annotation itself."""
     if typing.get_origin(annotation) in _UNIONS:
@@ -170,8 +175,9 @@ def _type_words(kind: object, limits: dict[str, object]) -> Optional[str]:
         span = "" if low is None else f" >= {low}"
         span = span if high is None else f" <= {high}" if low is None else f" from {low} to {high}"
         return f"an int{span} (not a bool)"
-    if typing.get_origin(kind) in _LITERALS:
-        return " or ".join(repr(choice) for choice in typing.get_args(kind))
+    choices = literal_choices(kind)
+    if choices is not None:
+        return " or ".join(repr(choice) for choice in choices)
     if kind == dict[str, str]:
         return "a dict of str to str"
     return None
