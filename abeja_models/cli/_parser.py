@@ -33,13 +33,13 @@ environment:
   {_PERSONAL_ACCESS_TOKEN}  its personal access token
   {_ORGANIZATION:<30}the organization; or -o/--organization
   {PROFILE_VARIABLE:<30}the configuration of {CONFIG_FILE}; or --profile
-
-  Without them, the URL, the credentials and the organization come from the
-  active configuration of {CONFIG_FILE} (the platform CLI's `abeja config init`).
   {TIMEOUT_VARIABLE:<30}seconds per connect and read; or --timeout (default:
                                 {_CONNECT:g} s to connect, {_READ:g} s per read)
   {MAX_RETRIES_VARIABLE:<30}retries of a passing failure (default here: {_RETRIES});
                                 each retry is reported on stderr
+
+  Without them, the URL, the credentials and the organization come from the
+  active configuration of {CONFIG_FILE} (the platform CLI's `abeja config init`).
 
 exit status:
   0  done (also when the reader of the output went away, as with `| head`)
