@@ -15,6 +15,7 @@ import requests
 from abeja_models import APITimeoutError, Client, Notebook
 
 from .servers import Connection, Handler, HostileServer
+from .test_resources_identity import run_doc
 
 ORG, DEP, TRI = "1234567890123", "1111111111111", "tri-3333333333333333"
 
@@ -147,19 +148,7 @@ NOTEBOOK = {
 }
 
 
-RUN = {
-    "run_id": "run-1",
-    "trigger_id": TRI,
-    "deployment_id": DEP,
-    "status": "SUCCEEDED",
-    "model_version_id": "ver-1",
-    "input_data": {"$datalake:1": "2222222222222/20190101T000000-x"},
-    "models": {},
-    "retry_count": 5,
-    "user_env_vars": {},
-    "created_at": "2030-01-01T00:00:00Z",
-    "modified_at": "2030-01-01T00:00:00Z",
-}
+RUN = run_doc("run-1", TRI)
 
 
 def slow(connection: Connection) -> None:
