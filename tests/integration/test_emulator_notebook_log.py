@@ -22,6 +22,20 @@ class Clock:
         return self.now
 
 
+def _platform() -> tuple[Clock, PlatformState]:
+    """An emulated platform on a clock of its own: notebooks start 0.5 s after being asked
+    to, and log every 0.25 s."""
+    clock = Clock()
+    state = PlatformState(
+        page_size=1000,
+        notebook_start_delay=0.5,
+        run_step_delay=0.25,
+        log_interval=0.25,
+        clock=clock,
+    )
+    return clock, state
+
+
 def _log(state: PlatformState, notebook_id: str) -> list[tuple[float, str]]:
     """The notebook's log as (seconds after T0, message)."""
     events = state.recent_logs(ORG, JOB, notebook_id, {})["events"]
@@ -39,14 +53,7 @@ def _log(state: PlatformState, notebook_id: str) -> list[tuple[float, str]]:
 
 
 def test_after_a_restart_the_log_goes_on_at_its_interval_from_the_new_start() -> None:
-    clock = Clock()
-    state = PlatformState(
-        page_size=1000,
-        notebook_start_delay=0.5,
-        run_step_delay=0.25,
-        log_interval=0.25,
-        clock=clock,
-    )
+    clock, state = _platform()
     notebook_id = str(state.create_notebook(ORG, JOB, {})["training_notebook_id"])
     clock.now = T0 + 1.5
     state.stop_notebook(ORG, JOB, notebook_id)
@@ -66,14 +73,7 @@ def test_after_a_restart_the_log_goes_on_at_its_interval_from_the_new_start() ->
 
 
 def test_a_stopped_notebook_s_log_ends_with_its_stop_and_stays_so() -> None:
-    clock = Clock()
-    state = PlatformState(
-        page_size=1000,
-        notebook_start_delay=0.5,
-        run_step_delay=0.25,
-        log_interval=0.25,
-        clock=clock,
-    )
+    clock, state = _platform()
     ran, never_ran = (
         str(state.create_notebook(ORG, JOB, {})["training_notebook_id"]) for _ in range(2)
     )
