@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-REPOSITORY = Path(__file__).resolve().parents[2]
+from .building import REPOSITORY, build
 
 pytestmark = pytest.mark.slow
 
@@ -27,14 +27,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def unpacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sdist")
-    # No isolation: the build backend comes from the test extra, not from the index.
-    command = [
-        sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(out),
-        str(REPOSITORY),
-    ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    (built,) = out.glob("abeja_models-*.tar.gz")
+    built = build("--sdist", out, "abeja_models-*.tar.gz")
     with tarfile.open(built) as archive:
         if hasattr(tarfile, "data_filter"):  # Python 3.12, and security releases before it
             archive.extractall(out, filter="data")

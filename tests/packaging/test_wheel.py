@@ -8,30 +8,19 @@ are in the test extra, so the build needs no network.
 from __future__ import annotations
 
 import configparser
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-REPOSITORY = Path(__file__).resolve().parents[2]
+from .building import build
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[zipfile.ZipFile]:
-    out = tmp_path_factory.mktemp("wheel")
-    # No isolation: the build backend comes from the test extra, not from the index.
-    command = [
-        sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out),
-        str(REPOSITORY),
-    ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    (built,) = out.glob("abeja_models-*.whl")
+    built = build("--wheel", tmp_path_factory.mktemp("wheel"), "abeja_models-*.whl")
     with zipfile.ZipFile(built) as archive:
         yield archive
 
