@@ -11,9 +11,11 @@ whatever else the machine is doing falls on every contender alike. A repetition 
 rounds of turns; each contender's figure for a repetition is the median of its turns. The
 report gives, per contender and per ratio, the median over the repetitions and their spread
 (lowest to highest), a ratio being taken within each repetition, where both sides saw the
-same noise. ``abeja-sdk`` (the platform's SDK) runs from its own virtual environment: pass
-its python with ``--abeja-sdk-python`` or ``ABEJA_SDK_PYTHON``; without it, its rows say
-not measured. Exit status: 0 when every target is met, 1 when one is missed.
+same noise; the paging ratio is also given over the whole time of each repetition, which
+keeps the collector's pauses that the median round leaves out. ``abeja-sdk`` (the
+platform's SDK) runs from its own virtual environment: pass its python with
+``--abeja-sdk-python`` or ``ABEJA_SDK_PYTHON``; without it, its rows say not measured.
+Exit status: 0 when every target is met, 1 when one is missed.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ LABELS = {
 }
 SDK_CONTENDERS = ("abeja-sdk-get", "abeja-sdk-runs")
 # (label, faster side, slower side, target): "a / b" is how many times faster a is than b.
+# A label ending in TOTAL compares the whole time of each repetition instead of its
+# median round (see _total).
+TOTAL = ", whole time (collector pauses included)"
 RATIOS: list[tuple[str, str, str, Optional[float]]] = [
     ("typed get / bare requests, as users leave it", "typed-get", "requests", 2.1),
     ("typed get / bare requests, `trust_env = False`", "typed-get", "requests-no-env", None),
@@ -60,6 +65,7 @@ RATIOS: list[tuple[str, str, str, Optional[float]]] = [
     ("requests' ceiling / bare requests, `trust_env = False`", "ceiling", "requests-no-env",
      None),
     ("typed paging / abeja-sdk dict loop", "typed-runs", "abeja-sdk-runs", 1.0),
+    ("typed paging / abeja-sdk dict loop" + TOTAL, "typed-runs", "abeja-sdk-runs", None),
 ]  # fmt: skip
 MEMORY_LIMIT_MIB = 20.0
 IMPORTS = [
@@ -163,6 +169,18 @@ def _paired(fast: list[float], slow: list[float]) -> float:
     return statistics.median(b / a for a, b in zip(fast, slow))
 
 
+def _total(fast: list[float], slow: list[float]) -> float:
+    """How many times faster ``fast`` is over the whole repetition, in total time (every
+    turn of a paging contender is one page of the same size).
+
+    The cyclic collector's full collections come every few pages, so the median round
+    leaves them out for both sides; a change that made the usual page cheaper by making
+    such pauses more frequent would gain in the median and lose here, in what a user
+    iterating over every run waits for.
+    """
+    return sum(slow) / sum(fast)
+
+
 def report(turns: Turns, peak: int, imports: dict[str, float], header: list[str]) -> int:
     """Print the tables; the number of targets missed."""
     print("\n".join(header))
@@ -183,7 +201,8 @@ def report(turns: Turns, peak: int, imports: dict[str, float], header: list[str]
         if fast not in turns or slow not in turns:
             print(f"| {label} | not measured | | {f'>= {target}x' if target else ''} |")
             continue
-        ratios = [_paired(*repetition) for repetition in zip(turns[fast], turns[slow])]
+        ratio_of = _total if label.endswith(TOTAL) else _paired
+        ratios = [ratio_of(*repetition) for repetition in zip(turns[fast], turns[slow])]
         median, spread = _spread(ratios, 1, 2)
         verdict = ""
         if target is not None:

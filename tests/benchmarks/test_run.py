@@ -40,6 +40,7 @@ RATIOS = [
     "requests' ceiling / bare requests, as users leave it",
     "requests' ceiling / bare requests, `trust_env = False`",
     "typed paging / abeja-sdk dict loop",
+    "typed paging / abeja-sdk dict loop, whole time (collector pauses included)",
 ]
 NUMBER = r"[0-9][0-9,]*\.[0-9]+"
 MEASURED = rf"\| {NUMBER} µs a (get|run) \| {NUMBER} to {NUMBER} µs \| [0-9,]+ \|"
