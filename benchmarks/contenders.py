@@ -45,7 +45,8 @@ def _gets(call: Callable[[], object], per_turn: int) -> Turn:
     return turn
 
 
-def _typed_triggers(url: str) -> Any:
+def typed_triggers(url: str) -> Any:
+    """The benchmark deployment's ``triggers`` through abeja-models' client on ``url``."""
     from abeja_models import Client
 
     return Client(base_url=url, auth_token=TOKEN).organization(ORG).deployment(DEPLOYMENT).triggers
@@ -53,7 +54,7 @@ def _typed_triggers(url: str) -> Any:
 
 def typed_get(url: str, per_turn: int) -> Turn:
     """``deployment.triggers.get``: a validated ``Trigger`` through abeja-models' client."""
-    triggers = _typed_triggers(url)
+    triggers = typed_triggers(url)
     return _gets(lambda: triggers.get(TRIGGER), per_turn)
 
 
@@ -133,7 +134,7 @@ def abeja_sdk_get(url: str, per_turn: int) -> Turn:
 
 def typed_runs(url: str, per_turn: int) -> Turn:
     """``deployment.triggers.runs``: validated runs, one page a turn, round the 100k again."""
-    triggers = _typed_triggers(url)
+    triggers = typed_triggers(url)
     runs: Iterator[Any] = iter(())
 
     def turn() -> int:
@@ -175,7 +176,7 @@ def peak_memory(url: str) -> int:
     """Peak traced memory, in bytes, of one typed iteration over all the runs."""
     import tracemalloc
 
-    triggers = _typed_triggers(url)
+    triggers = typed_triggers(url)
     tracemalloc.start()
     try:
         seen = 0

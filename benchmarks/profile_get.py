@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 sys.path.insert(0, str(Path(__file__).parent))
 import server
-from contenders import DEPLOYMENT, ORG, TOKEN, TRIGGER
+from contenders import TRIGGER, typed_triggers
 
 LAYERS = (
     ("abeja_models", "abeja_models"),
@@ -42,11 +42,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--calls", type=int, default=3000)
     args = parser.parse_args(argv)
 
-    from abeja_models import Client
-
     url, serving = server.start()
-    deployment = Client(base_url=url, auth_token=TOKEN).organization(ORG).deployment(DEPLOYMENT)
-    triggers = deployment.triggers
+    triggers = typed_triggers(url)
     for _ in range(200):
         triggers.get(TRIGGER)
     profile = cProfile.Profile()

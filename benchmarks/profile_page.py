@@ -17,14 +17,13 @@ import gc
 import statistics
 import sys
 import time
-from collections.abc import Iterator
-from itertools import islice, repeat
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 sys.path.insert(0, str(Path(__file__).parent))
 import server
-from contenders import DEPLOYMENT, ORG, PAGE_SIZE, TOKEN, TRIGGER
+from contenders import PAGE_SIZE, typed_runs
 
 
 class Collections:
@@ -68,23 +67,13 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     from pydantic_core import from_json
 
-    from abeja_models import Client, TriggerRun
+    from abeja_models import TriggerRun
     from abeja_models.models.trigger import TriggerRunPage
 
     url, serving = server.start()
     try:
-        triggers = Client(base_url=url, auth_token=TOKEN).organization(ORG).deployment(
-            DEPLOYMENT
-        ).triggers  # fmt: skip
-        runs: Iterator[TriggerRun] = iter(())
-
-        def typed_page() -> None:
-            nonlocal runs
-            if sum(1 for _ in islice(runs, PAGE_SIZE)) == 0:  # all read: start again
-                runs = triggers.runs(TRIGGER)
-                sum(1 for _ in islice(runs, PAGE_SIZE))
-
-        body = server.run_pages(server._documents()[1])[0]
+        typed_page = typed_runs(url, PAGE_SIZE)  # the benchmark's own turn: one page
+        body = server.run_pages(server.documents()[1])[0]
         TriggerRunPage.model_rebuild()
         validate_run = TriggerRun.__pydantic_validator__.validate_python
         validate_page = TriggerRunPage.__pydantic_validator__.validate_json

@@ -25,7 +25,8 @@ from contenders import DEPLOYMENT, ORG, PAGE_SIZE, RUNS_PATH, TOTAL_RUNS, TRIGGE
 SEND_TIMEOUT = 30.0  # seconds
 
 
-def _documents() -> tuple[dict[str, Any], dict[str, Any]]:
+def documents() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The documented trigger and run the server answers with (as in the reference)."""
     from abeja_models.testing import samples
 
     trigger, run = samples.get_trigger(), samples.get_trigger_runs()["entries"][0]
@@ -65,7 +66,7 @@ def _answer(body: bytes) -> bytes:
 
 def routes() -> Callable[[str], bytes]:
     """The answer to each request target, every answer built once, here."""
-    trigger_doc, run = _documents()
+    trigger_doc, run = documents()
     trigger = _answer(json.dumps(trigger_doc).encode())
     pages = [_answer(page) for page in run_pages(run)]
     missing = b"HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}"
